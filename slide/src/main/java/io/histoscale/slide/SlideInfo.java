@@ -1,0 +1,56 @@
+package io.histoscale.slide;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * What {@code histoscale info} tells about a slide.
+ *
+ * @param format           OpenSlide's name for the format ("aperio", "generic-tiff", ...)
+ * @param backend          the reader that opened it ("openslide" or "tiff")
+ * @param mppX             micrometres per level-0 pixel, or null when the file does not say
+ * @param objectivePower   scanner objective magnification, or null when the file does not say
+ * @param vendor           the {@code openslide.vendor} property, or null
+ * @param associatedImages names of the associated images ("thumbnail", "label", "macro")
+ */
+public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path path, String format, String backend,
+                        List<Level> levels, Double mppX, Double mppY, Double objectivePower, String vendor,
+                        List<String> associatedImages) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SlideInfo {
+        levels = List.copyOf(levels);
+        associatedImages = List.copyOf(associatedImages);
+    }
+
+    public static SlideInfo of(Slide slide) {
+        List<Level> levels = new ArrayList<>();
+        for (int level = 0; level < slide.levelCount(); level++) {
+            levels.add(new Level(slide.width(level), slide.height(level), slide.downsample(level)));
+        }
+        return new SlideInfo(slide.path(), slide.format(), slide.backend(), levels, orNull(slide.mppX()),
+                orNull(slide.mppY()), orNull(slide.objectivePower()), slide.properties().get("openslide.vendor"),
+                List.copyOf(slide.associatedImageNames()));
+    }
+
+    /** Indented JSON, field names as in this record. */
+    public String toJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("SlideInfo is always serialisable", e);
+        }
+    }
+
+    private static Double orNull(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
+    }
+}
