@@ -1,6 +1,7 @@
 package io.histoscale.slide;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
@@ -41,7 +42,33 @@ public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path pa
                 List.copyOf(slide.associatedImageNames()));
     }
 
-    /** Indented JSON, field names as in this record. */
+    /** Level-0 width in pixels (also in {@link #levels()}; on top for people and scripts). */
+    @JsonProperty("width")
+    public long width() {
+        return levels.get(0).width();
+    }
+
+    @JsonProperty("height")
+    public long height() {
+        return levels.get(0).height();
+    }
+
+    /** Mean micrometres per level-0 pixel, or null when the file does not say. */
+    @JsonProperty("mpp")
+    public Double mpp() {
+        return mppX == null || mppY == null ? mppX : (mppX + mppY) / 2;
+    }
+
+    /** Indented JSON of several slides, as an array. */
+    public static String toJson(List<SlideInfo> infos) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(infos);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("SlideInfo is always serialisable", e);
+        }
+    }
+
+    /** Indented JSON, field names as in this record plus width, height and mpp. */
     public String toJson() {
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
