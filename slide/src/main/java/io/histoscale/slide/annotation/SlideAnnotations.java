@@ -1,0 +1,153 @@
+package io.histoscale.slide.annotation;
+
+import org.locationtech.jts.algorithm.Area;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.index.strtree.STRtree;
+import org.locationtech.jts.operation.overlayng.OverlayNG;
+import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
+import org.locationtech.jts.operation.overlayng.RingClipper;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The annotated regions of one slide, and its tumour area: the union of the tumour regions minus the union of the
+ * exclusion regions ({@link AnnotationClasses}). Immutable; the queries are safe from several threads.
+ */
+public final class SlideAnnotations {
+    private static final int MAX_PIECE_VERTICES = 64;
+
+    private final Path source;
+    private final AnnotationFormat format;
+    private final List<AnnotationRegion> regions;
+    private final AnnotationClasses classes;
+    private final List<String> repairs;
+    private final Geometry tumour;
+    /** Small pieces of the tumour, indexed by bounding box, for {@link #tumourFraction}. */
+    private final STRtree pieces = new STRtree();
+
+    SlideAnnotations(Path source, AnnotationFormat format, List<AnnotationRegion> regions, AnnotationClasses classes,
+                     List<String> repairs) {
+        this.source = source;
+        this.format = format;
+        this.regions = List.copyOf(regions);
+        this.classes = classes;
+        this.repairs = List.copyOf(repairs);
+        Geometry tumourUnion = union(tumourRegions());
+        Geometry exclusions = union(exclusionRegions());
+        this.tumour = exclusions.isEmpty() ? tumourUnion
+                : OverlayNGRobust.overlay(tumourUnion, exclusions, OverlayNG.DIFFERENCE);
+        for (int i = 0; i < tumour.getNumGeometries(); i++) index(tumour.getGeometryN(i));
+        pieces.build();
+    }
+
+    /** The file read. */
+    public Path source() {
+        return source;
+    }
+
+    public AnnotationFormat format() {
+        return format;
+    }
+
+    /** Every region in the file order, whatever its class. */
+    public List<AnnotationRegion> regions() {
+        return regions;
+    }
+
+    public AnnotationClasses classes() {
+        return classes;
+    }
+
+    /** What the repair option changed (empty when nothing needed it); worth logging. */
+    public List<String> repairs() {
+        return repairs;
+    }
+
+    public List<AnnotationRegion> tumourRegions() {
+        return regions.stream().filter(r -> classes.isTumour(r.className())).toList();
+    }
+
+    public List<AnnotationRegion> exclusionRegions() {
+        return regions.stream().filter(r -> classes.isExclusion(r.className())).toList();
+    }
+
+    /** Tumour area in level-0 pixels: a (Multi)Polygon, empty when the slide has none. */
+    public Geometry tumour() {
+        return tumour;
+    }
+
+    /** The tumour area's connected pieces, one region each (class "tumor"), e.g. to measure the largest lesion. */
+    public List<AnnotationRegion> lesions() {
+        List<AnnotationRegion> out = new ArrayList<>();
+        for (int i = 0; i < tumour.getNumGeometries(); i++) {
+            Geometry g = tumour.getGeometryN(i);
+            if (!g.isEmpty()) out.add(new AnnotationRegion("lesion " + (out.size() + 1), "tumor", g));
+        }
+        return out;
+    }
+
+    /**
+     * Share of a level-0 rectangle covered by tumour, 0 to 1: the tumour pieces near the rectangle are clipped to it
+     * and their areas summed, which is exact because the pieces do not overlap.
+     */
+    public double tumourFraction(double x, double y, double width, double height) {
+        if (!(width > 0 && height > 0)) {
+            throw new IllegalArgumentException("rectangle size must be positive: " + width + " x " + height);
+        }
+        Envelope box = new Envelope(x, x + width, y, y + height);
+        RingClipper clipper = new RingClipper(box);
+        double covered = 0;
+        for (Object item : pieces.query(box)) {
+            Polygon piece = (Polygon) item;
+            // A ring clipped to a rectangle may run along its sides, which adds no area: the area stays exact.
+            covered += Area.ofRing(clipper.clip(piece.getExteriorRing().getCoordinates()));
+            for (int i = 0; i < piece.getNumInteriorRing(); i++) {
+                covered -= Area.ofRing(clipper.clip(piece.getInteriorRingN(i).getCoordinates()));
+            }
+        }
+        return Math.max(0, Math.min(1, covered / box.getArea()));
+    }
+
+    /**
+     * Indexes a polygon, halved along its longer side until each piece has few vertices: intersecting a patch with
+     * a piece is then cheap however long the lesion's outline is.
+     */
+    private void index(Geometry polygon) {
+        if (polygon.isEmpty()) return;
+        Envelope env = polygon.getEnvelopeInternal();
+        if (polygon.getNumPoints() <= MAX_PIECE_VERTICES || Math.max(env.getWidth(), env.getHeight()) < 2) {
+            pieces.insert(env, polygon);
+            return;
+        }
+        for (Envelope half : halves(env)) {
+            Geometry part = OverlayNGRobust.overlay(polygon, Polygons.FACTORY.toGeometry(half), OverlayNG.INTERSECTION);
+            for (int i = 0; i < part.getNumGeometries(); i++) {
+                if (part.getGeometryN(i) instanceof Polygon p) index(p);
+            }
+        }
+    }
+
+    private static List<Envelope> halves(Envelope e) {
+        if (e.getWidth() >= e.getHeight()) {
+            double x = e.centre().x;
+            return List.of(new Envelope(e.getMinX(), x, e.getMinY(), e.getMaxY()), new Envelope(x, e.getMaxX(), e.getMinY(), e.getMaxY()));
+        }
+        double y = e.centre().y;
+        return List.of(new Envelope(e.getMinX(), e.getMaxX(), e.getMinY(), y), new Envelope(e.getMinX(), e.getMaxX(), y, e.getMaxY()));
+    }
+
+    private static Geometry union(List<AnnotationRegion> regions) {
+        List<Geometry> parts = regions.stream().map(AnnotationRegion::geometry).toList();
+        return OverlayNGRobust.union(Polygons.FACTORY.buildGeometry(parts));
+    }
+
+    @Override
+    public String toString() {
+        return "SlideAnnotations[" + source + ", " + format + ", " + regions.size() + " regions, "
+                + lesions().size() + " lesions]";
+    }
+}
