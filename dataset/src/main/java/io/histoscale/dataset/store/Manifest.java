@@ -1,0 +1,141 @@
+package io.histoscale.dataset.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.histoscale.UserException;
+import io.histoscale.dataset.SlideEntry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code manifest.json}: the store's format, its slides and its shards, in commit order.
+ *
+ * <p>Only complete slides are ever listed, and entries are only ever appended, so whatever version of the manifest a
+ * reader sees describes whole slides whose shard files are sealed. It is replaced by an atomic rename while holding
+ * the {@link StoreLock}.
+ */
+record Manifest(String format, int version, int width, int height, int channels, Compression compression,
+                int zstdLevel, long maxShardBytes, String checksum, List<String> labels, List<SlideRecord> slides,
+                List<ShardEntry> shards) {
+
+    static final String FILE = "manifest.json";
+    static final String FORMAT = "histoscale-patch-store";
+    static final int VERSION = 1;
+    /** CRC32C: catches disk and copy corruption, runs at memory speed through a CPU instruction, needs no library. */
+    static final String CHECKSUM = "crc32c";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A complete slide; {@code mpp} is null when unknown. */
+    record SlideRecord(String name, String patient, String centre, Double mpp, long patches) {
+        SlideEntry toEntry() {
+            return new SlideEntry(name, patient, centre, mpp == null ? Double.NaN : mpp);
+        }
+
+        static SlideRecord of(SlideEntry slide, long patches) {
+            return new SlideRecord(slide.name(), slide.patient(), slide.centre(),
+                    Double.isNaN(slide.mpp()) ? null : slide.mpp(), patches);
+        }
+    }
+
+    /** A sealed shard: its path relative to the store, its slide, patch count, size and CRC32C of the whole file. */
+    record ShardEntry(String file, String slide, long patches, long bytes, String crc32c) {
+        static String hex(int crc) {
+            return String.format("%08x", crc);
+        }
+    }
+
+    static Manifest empty(PatchStoreSpec spec) {
+        return new Manifest(FORMAT, VERSION, spec.width(), spec.height(), spec.channels(), spec.compression(),
+                spec.zstdLevel(), spec.maxShardBytes(), CHECKSUM, spec.labelNames(), List.of(), List.of());
+    }
+
+    PatchStoreSpec spec() {
+        return new PatchStoreSpec(width, height, channels, labels, compression, zstdLevel, maxShardBytes);
+    }
+
+    boolean hasSlide(String name) {
+        return slides.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    Manifest withSlide(SlideRecord slide, List<ShardEntry> newShards) {
+        List<SlideRecord> allSlides = new ArrayList<>(slides);
+        allSlides.add(slide);
+        List<ShardEntry> allShards = new ArrayList<>(shards);
+        allShards.addAll(newShards);
+        return new Manifest(format, version, width, height, channels, compression, zstdLevel, maxShardBytes, checksum,
+                labels, allSlides, allShards);
+    }
+
+    static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(FILE));
+    }
+
+    static Manifest read(Path dir) {
+        Path file = dir.resolve(FILE);
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(Files.readAllBytes(file), Manifest.class);
+        } catch (NoSuchFileException e) {
+            throw new UserException("No patch store in " + dir + " (" + FILE + " is missing). Check the path, or create "
+                    + "the store by tiling slides into it.");
+        } catch (JsonProcessingException e) {
+            throw new UserException("The manifest " + file + " is damaged (" + e.getOriginalMessage()
+                    + "). Restore it from a backup; shard files alone cannot be read without it.", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+        if (!FORMAT.equals(manifest.format) || manifest.slides == null || manifest.shards == null || manifest.labels == null) {
+            throw new UserException(file + " is not a HistoScale patch store manifest.");
+        }
+        if (manifest.version != VERSION) {
+            throw new UserException(file + " has store format version " + manifest.version + "; this HistoScale reads version "
+                    + VERSION + ". Use a matching HistoScale release.");
+        }
+        if (!CHECKSUM.equals(manifest.checksum)) throw new UserException(file + " uses checksum " + manifest.checksum + ", not " + CHECKSUM + ".");
+        return manifest;
+    }
+
+    /** Replaces the manifest atomically; the caller holds the store lock. */
+    void write(Path dir) {
+        Path target = dir.resolve(FILE);
+        Path temp = dir.resolve("." + FILE + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.wrap(JSON.writeValueAsBytes(this));
+            while (bytes.hasRemaining()) channel.write(bytes);
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + temp, e);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot replace " + target, e);
+        }
+        syncDirectory(dir);
+    }
+
+    /** Makes renames and new files in {@code dir} durable (Linux needs the directory itself flushed). */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot flush directory " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.histoscale.dataset.tile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.histoscale.UserException;
+import io.histoscale.slide.Slide;
+import io.histoscale.slide.Slides;
+import io.histoscale.slide.tissue.PatchGrid;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Patch reading speed of HistoScale's tiler against Debian's python3-openslide reading the same regions of the same
+ * slide in the same run.
+ *
+ * <p>Both sides do what a patch pipeline must: read a region and turn it into RGB bytes. Rounds alternate between the
+ * two sides and the medians are compared, because the machine is shared.
+ */
+public final class TileBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TileBench() {
+    }
+
+    /**
+     * @param slidePath slide to read (e.g. CMU-1-Small-Region.svs)
+     * @param mpp       patch resolution
+     * @param size      patch side in pixels
+     * @param threads   our reader threads (the peer is one Python process, as people use it)
+     * @param rounds    alternating rounds per side
+     * @param minSeconds minimum duration of one round, so short slides are read several times per round
+     */
+    public static Map<String, Object> run(Path slidePath, double mpp, int size, int threads, int rounds,
+                                          double minSeconds, Path python) {
+        try (Slide slide = Slides.open(slidePath)) {
+            // Half-overlapping grid over the whole slide: more regions from a small slide, tile seams crossed.
+            PatchGrid grid = PatchGrid.builder(slide).setMpp(mpp).setPatchSize(size).optStride(size / 2).build();
+            List<long[]> regions = grid.patches().stream()
+                    .map(p -> new long[]{grid.level(), p.x(), p.y(), grid.readSize(), grid.readSize()}).toList();
+            if (regions.isEmpty()) throw new UserException("slide " + slidePath + " is smaller than one patch");
+            Path regionsFile = Files.createTempFile("histoscale-regions", ".json");
+            Path script = Files.createTempFile("histoscale-openslide-peer", ".py");
+            try {
+                JSON.writeValue(regionsFile.toFile(), regions);
+                try (InputStream in = TileBench.class.getResourceAsStream("openslide_read_regions.py")) {
+                    Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                double perRound = ours(slide, regions, size, threads, 1).patchesPerSecond;
+                int passes = (int) Math.max(1, Math.ceil(minSeconds * perRound / regions.size()));
+                double[] ours = new double[rounds], peer = new double[rounds], single = new double[rounds];
+                JsonNode peerInfo = null;
+                for (int r = 0; r < rounds; r++) {
+                    ours[r] = ours(slide, regions, size, threads, passes).patchesPerSecond;
+                    peerInfo = peer(python, script, slidePath, regionsFile, passes);
+                    peer[r] = peerInfo.get("patches_per_s").asDouble();
+                    single[r] = ours(slide, regions, size, 1, passes).patchesPerSecond;
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("bench", "tile");
+                out.put("ours", round(median(ours)));
+                out.put("peer", round(median(peer)));
+                out.put("unit", "patches/s");
+                out.put("ratio", round(median(ours) / median(peer)));
+                out.put("ours_threads", threads);
+                out.put("ours_single_thread", round(median(single)));
+                out.put("ratio_single_thread", round(median(single) / median(peer)));
+                out.put("peer_name", "python3-openslide " + peerInfo.get("openslide_python").asText() + " on OpenSlide "
+                        + peerInfo.get("openslide_library").asText() + ", one process: read_region + convert('RGB') + numpy");
+                out.put("ours_backend", slide.backend());
+                out.put("slide", slidePath.toString());
+                out.put("level", grid.level());
+                out.put("read_size", grid.readSize());
+                out.put("patch_size", size);
+                out.put("mpp", mpp);
+                out.put("regions", regions.size());
+                out.put("passes_per_round", passes);
+                out.put("rounds", rounds);
+                out.put("cores", Runtime.getRuntime().availableProcessors());
+                return out;
+            } finally {
+                Files.deleteIfExists(regionsFile);
+                Files.deleteIfExists(script);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Speed(double patchesPerSecond, long checksum) {
+    }
+
+    private static Speed ours(Slide slide, List<long[]> regions, int size, int threads, int passes) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong checksum = new AtomicLong();
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> parts = new ArrayList<>();
+            int n = regions.size() * passes;
+            int chunk = Math.max(1, n / (threads * 8));
+            for (int from = 0; from < n; from += chunk) {
+                int a = from, b = Math.min(n, from + chunk);
+                parts.add(pool.submit(() -> {
+                    for (int i = a; i < b; i++) {
+                        long[] r = regions.get(i % regions.size());
+                        byte[] rgb = PatchPixels.toRgb(slide.readRegion((int) r[0], r[1], r[2], (int) r[3], (int) r[4]), size);
+                        checksum.addAndGet(rgb[rgb.length / 2] & 0xff);
+                    }
+                }));
+            }
+            for (Future<?> f : parts) f.get();
+            return new Speed(n / ((System.nanoTime() - start) / 1e9), checksum.get());
+        } catch (Exception e) {
+            throw new IllegalStateException("benchmark read failed", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static JsonNode peer(Path python, Path script, Path slide, Path regions, int passes) throws IOException {
+        if (!Files.isExecutable(python)) {
+            throw new UserException(python + " not found: install Debian's python3-openslide (apt-get install python3-openslide)");
+        }
+        Process p = new ProcessBuilder(python.toString(), script.toString(), slide.toString(), regions.toString(),
+                Integer.toString(passes)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new UserException("the python3-openslide peer failed (is python3-openslide installed?):\n" + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        String[] lines = out.strip().split("\n");
+        return JSON.readTree(lines[lines.length - 1]);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
