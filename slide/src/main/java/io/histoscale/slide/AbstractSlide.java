@@ -248,6 +248,9 @@ public abstract class AbstractSlide implements Slide {
         }
     }
 
+    /** Coarsest resolution a scanned slide's level 0 may plausibly have, in µm/px (a 1.25x scan is about 8). */
+    static final double MAX_PLAUSIBLE_MPP = 50;
+
     private static OptionalDouble mpp(Map<String, String> properties, String stated, String resolution) {
         OptionalDouble mpp = positive(properties.get(stated));
         if (mpp.isPresent()) {
@@ -259,9 +262,11 @@ public abstract class AbstractSlide implements Slide {
             default -> Double.NaN;
         };
         OptionalDouble pixelsPerUnit = positive(properties.get(resolution));
-        return pixelsPerUnit.isPresent() && !Double.isNaN(micronsPerUnit)
-                ? OptionalDouble.of(micronsPerUnit / pixelsPerUnit.getAsDouble())
-                : OptionalDouble.empty();
+        if (pixelsPerUnit.isEmpty() || Double.isNaN(micronsPerUnit)) return OptionalDouble.empty();
+        double fromTags = micronsPerUnit / pixelsPerUnit.getAsDouble();
+        // 72 or 96 dpi is an image editor's default, not a microscope's (352.8 or 264.6 µm/px): treat it as unknown
+        // so the user is asked for --assume-mpp instead of getting patches of a wrong physical size.
+        return fromTags <= MAX_PLAUSIBLE_MPP ? OptionalDouble.of(fromTags) : OptionalDouble.empty();
     }
 
     private static OptionalDouble positive(String value) {

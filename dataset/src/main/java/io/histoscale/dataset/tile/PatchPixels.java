@@ -14,8 +14,9 @@ final class PatchPixels {
      * factors use bilinear sampling at pixel centres.
      */
     static byte[] toRgb(BufferedImage region, int size) {
-        int[] argb = pixels(region);
         int w = region.getWidth(), h = region.getHeight();
+        if (w != h) throw new IllegalArgumentException("patch regions are square, not " + w + "x" + h);
+        int[] argb = pixels(region);
         byte[] out = new byte[size * size * 3];
         if (w == size && h == size) {
             for (int i = 0, o = 0; i < argb.length; i++) {
@@ -24,7 +25,7 @@ final class PatchPixels {
                 out[o++] = (byte) (p >> 8);
                 out[o++] = (byte) p;
             }
-        } else if (w % size == 0 && h % size == 0 && w / size == h / size) {
+        } else if (w % size == 0) {
             box(argb, w, w / size, size, out);
         } else {
             bilinear(argb, w, h, size, out);
