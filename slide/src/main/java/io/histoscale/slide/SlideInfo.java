@@ -56,7 +56,8 @@ public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path pa
     /** Mean micrometres per level-0 pixel, or null when the file does not say. */
     @JsonProperty("mpp")
     public Double mpp() {
-        return mppX == null || mppY == null ? mppX : (mppX + mppY) / 2;
+        if (mppX == null || mppY == null) return mppX;
+        return (mppX + mppY) / 2;
     }
 
     /** Indented JSON of several slides, as an array. */
