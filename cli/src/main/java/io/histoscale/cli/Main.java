@@ -18,6 +18,7 @@ import java.util.Properties;
                 InfoCommand.class,
                 SynthCommand.class,
                 TileCommand.class,
+                PnCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,0 +1,176 @@
+package io.histoscale.staging;
+
+import io.histoscale.UserException;
+import io.histoscale.slide.camelyon.PnStage;
+import io.histoscale.slide.camelyon.SlideLabel;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Patient stages and slide labels in Camelyon17's stage_labels.csv format, which is also its submission format:
+ * <pre>
+ * patient,stage
+ * patient_000.zip,pN1
+ * patient_000_node_0.tif,macro
+ * patient_000_node_1.tif,negative
+ * ...
+ * </pre>
+ * Patient rows name a {@code .zip}; slide rows name a slide file {@code PATIENT_node_N.EXT}, whose patient is
+ * {@code PATIENT}. Either kind may be missing: a patient without a patient row gets the stage its slides give
+ * ({@link PnStage#of}), and a patient row needs no slides. Patients are keyed without ".zip" ({@code patient_000}),
+ * slides by their file name ({@code patient_000_node_0.tif}).
+ */
+public final class StageTable {
+    public static final String HEADER = "patient,stage";
+    private static final Pattern SLIDE = Pattern.compile("(.+)_node_\\d+(\\.[A-Za-z0-9]+)?");
+    private static final String ZIP = ".zip";
+
+    private final Map<String, PnStage> patientRows;
+    private final Map<String, SlideLabel> slides;
+
+    private StageTable(Map<String, PnStage> patientRows, Map<String, SlideLabel> slides) {
+        this.patientRows = Collections.unmodifiableMap(new TreeMap<>(patientRows));
+        this.slides = Collections.unmodifiableMap(new TreeMap<>(slides));
+    }
+
+    /**
+     * Slide labels only; every patient's stage follows from its slides.
+     *
+     * @throws UserException when a slide name does not say its patient
+     */
+    public static StageTable ofSlides(Map<String, SlideLabel> slideLabels) {
+        slideLabels.keySet().forEach(name -> {
+            if (patientOf(name) == null) throw new UserException(unnamedPatient(name));
+        });
+        return new StageTable(Map.of(), slideLabels);
+    }
+
+    /**
+     * Reads a stage_labels.csv. Tolerates a missing header, blank lines, spaces around fields, Windows line ends and
+     * a byte-order mark; anything else unexpected is an error naming the file and line.
+     */
+    public static StageTable read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserException("stage table " + file + " does not exist: check the path", e);
+        } catch (MalformedInputException e) {
+            throw new UserException("stage table " + file + " is not UTF-8 text: save it as CSV (UTF-8)", e);
+        } catch (IOException e) {
+            throw new UserException("cannot read stage table " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, PnStage> patients = new LinkedHashMap<>();
+        Map<String, SlideLabel> slides = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        for (int n = 1; n <= lines.size(); n++) {
+            String line = lines.get(n - 1).replace("\uFEFF", "").strip();
+            if (line.isEmpty() || (n == 1 && line.replace(" ", "").equalsIgnoreCase(HEADER))) continue;
+            String where = "stage table " + file + " line " + n + ": ";
+            String[] fields = line.split(",", -1);
+            if (fields.length != 2) {
+                throw new UserException(where + "expected two fields, NAME,STAGE (e.g. patient_000.zip,pN1 or "
+                        + "patient_000_node_0.tif,macro), found " + fields.length + ": '" + line + "'");
+            }
+            String name = fields[0].strip(), value = fields[1].strip();
+            Integer before = firstLine.putIfAbsent(name, n);
+            if (before != null) {
+                throw new UserException(where + name + " is listed again (first on line " + before + "): keep one row");
+            }
+            try {
+                if (name.toLowerCase(Locale.ROOT).endsWith(ZIP)) {
+                    patients.put(name.substring(0, name.length() - ZIP.length()), PnStage.parse(value));
+                } else if (patientOf(name) == null) {
+                    throw new UserException(unnamedPatient(name));
+                } else {
+                    slides.put(name, SlideLabel.parse(value));
+                }
+            } catch (UserException e) {
+                throw new UserException(where + e.getMessage(), e);
+            }
+        }
+        if (patients.isEmpty() && slides.isEmpty()) {
+            throw new UserException("stage table " + file + " has no rows: expected '" + HEADER
+                    + "' followed by rows such as patient_000.zip,pN1 or patient_000_node_0.tif,macro");
+        }
+        return new StageTable(patients, slides);
+    }
+
+    /** The patient of a slide file {@code PATIENT_node_N.EXT}, or {@code null} when the name does not follow that. */
+    public static String patientOf(String slideName) {
+        Matcher m = SLIDE.matcher(slideName);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** Slide labels by slide file name, sorted by name. */
+    public Map<String, SlideLabel> slideLabels() {
+        return slides;
+    }
+
+    /** The stages the table states in patient rows, sorted by patient. */
+    public Map<String, PnStage> patientRows() {
+        return patientRows;
+    }
+
+    /** Every patient's stage, sorted by patient: its patient row, or else what its slides give. */
+    public Map<String, PnStage> stages() {
+        Map<String, PnStage> stages = new TreeMap<>();
+        slidesByPatient().forEach((patient, names) ->
+                stages.put(patient, PnStage.of(names.stream().map(slides::get).toList())));
+        stages.putAll(patientRows);
+        return Collections.unmodifiableMap(stages);
+    }
+
+    /** Slide names by patient, both sorted. */
+    public Map<String, List<String>> slidesByPatient() {
+        Map<String, List<String>> byPatient = new TreeMap<>();
+        slides.keySet().forEach(name -> byPatient.computeIfAbsent(patientOf(name), p -> new ArrayList<>()).add(name));
+        return Collections.unmodifiableMap(byPatient);
+    }
+
+    /** The whole table in Camelyon17's format: header, then each patient's row followed by its slides' rows. */
+    public String toCsv() {
+        return csv(true);
+    }
+
+    /** Header and patient rows only ({@code patient_000.zip,pN1}). */
+    public String toPatientCsv() {
+        return csv(false);
+    }
+
+    private String csv(boolean withSlides) {
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        Map<String, List<String>> byPatient = slidesByPatient();
+        stages().forEach((patient, stage) -> {
+            csv.append(patient).append(ZIP).append(',').append(stage.csvName()).append('\n');
+            for (String slide : withSlides ? byPatient.getOrDefault(patient, List.of()) : List.<String>of()) {
+                csv.append(slide).append(',').append(slides.get(slide).csvName()).append('\n');
+            }
+        });
+        return csv.toString();
+    }
+
+    /** Writes {@link #toCsv()}, replacing the file in one step. */
+    public void write(Path file) {
+        AtomicFiles.write(file, toCsv());
+    }
+
+    private static String unnamedPatient(String slide) {
+        return "slide '" + slide + "' does not name its patient: slides are named PATIENT_node_N.tif"
+                + " (e.g. patient_000_node_0.tif) and patients PATIENT.zip";
+    }
+}
