@@ -59,15 +59,16 @@ public final class TileBench {
                 try (InputStream in = TileBench.class.getResourceAsStream("openslide_read_regions.py")) {
                     Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                double perRound = ours(slide, regions, size, threads, 1).patchesPerSecond;
+                PatchReader reader = new PatchReader(slide, grid);
+                double perRound = ours(reader, grid.patches(), threads, 1).patchesPerSecond;
                 int passes = (int) Math.max(1, Math.ceil(minSeconds * perRound / regions.size()));
                 double[] ours = new double[rounds], peer = new double[rounds], single = new double[rounds];
                 JsonNode peerInfo = null;
                 for (int r = 0; r < rounds; r++) {
-                    ours[r] = ours(slide, regions, size, threads, passes).patchesPerSecond;
+                    ours[r] = ours(reader, grid.patches(), threads, passes).patchesPerSecond;
                     peerInfo = peer(python, script, slidePath, regionsFile, passes);
                     peer[r] = peerInfo.get("patches_per_s").asDouble();
-                    single[r] = ours(slide, regions, size, 1, passes).patchesPerSecond;
+                    single[r] = ours(reader, grid.patches(), 1, passes).patchesPerSecond;
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("bench", "tile");
@@ -103,7 +104,7 @@ public final class TileBench {
     private record Speed(double patchesPerSecond, long checksum) {
     }
 
-    private static Speed ours(Slide slide, List<long[]> regions, int size, int threads, int passes) {
+    private static Speed ours(PatchReader reader, List<PatchGrid.Patch> regions, int threads, int passes) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong checksum = new AtomicLong();
         try {
@@ -115,8 +116,7 @@ public final class TileBench {
                 int a = from, b = Math.min(n, from + chunk);
                 parts.add(pool.submit(() -> {
                     for (int i = a; i < b; i++) {
-                        long[] r = regions.get(i % regions.size());
-                        byte[] rgb = PatchPixels.toRgb(slide.readRegion((int) r[0], r[1], r[2], (int) r[3], (int) r[4]), size);
+                        byte[] rgb = reader.read(regions.get(i % regions.size()));
                         checksum.addAndGet(rgb[rgb.length / 2] & 0xff);
                     }
                 }));

@@ -171,7 +171,7 @@ public final class Tiler {
             List<String> thumbLabels = new ArrayList<>();
             SlideBatch batch = out.beginSlide(new SlideEntry(name, patientOf(name), centre, slideMpp));
             try {
-                writePatches(slide, grid, ann, batch, readPool, listener, counts, thumbLabels);
+                writePatches(new PatchReader(slide, grid), grid, ann, batch, readPool, listener, counts, thumbLabels);
                 batch.commit();
             } catch (RuntimeException | Error e) {
                 batch.abort();
@@ -187,7 +187,7 @@ public final class Tiler {
     }
 
     /** Reads chunks of patches on the pool, a bounded window ahead, and adds them to the batch in grid order. */
-    private void writePatches(Slide slide, PatchGrid grid, SlideAnnotations ann, SlideBatch batch,
+    private void writePatches(PatchReader reader, PatchGrid grid, SlideAnnotations ann, SlideBatch batch,
                               ExecutorService readPool, Listener listener, Map<String, Long> counts,
                               List<String> thumbLabels) {
         List<PatchGrid.Patch> patches = grid.patches();
@@ -197,7 +197,7 @@ public final class Tiler {
         while (next < patches.size() || !window.isEmpty()) {
             while (next < patches.size() && window.size() < 2 * threads) {
                 List<PatchGrid.Patch> part = patches.subList(next, Math.min(next + chunk, patches.size()));
-                window.add(readPool.submit(() -> part.stream().map(p -> cut(slide, grid, ann, p)).toList()));
+                window.add(readPool.submit(() -> part.stream().map(p -> cut(reader, ann, p)).toList()));
                 next += part.size();
             }
             List<Cut> cuts = join(window.poll());
@@ -214,14 +214,12 @@ public final class Tiler {
     private record Cut(byte[] rgb, PatchMeta meta) {
     }
 
-    private Cut cut(Slide slide, PatchGrid grid, SlideAnnotations ann, PatchGrid.Patch p) {
-        byte[] rgb = PatchPixels.toRgb(slide.readRegion(grid.level(), p.x(), p.y(), grid.readSize(), grid.readSize()),
-                patchSize);
+    private Cut cut(PatchReader reader, SlideAnnotations ann, PatchGrid.Patch p) {
+        byte[] rgb = reader.read(p);
         float tumour = annotations == null ? Float.NaN
                 : ann == null ? 0f : (float) ann.tumourFraction(p.x(), p.y(), p.size(), p.size());
         int label = annotations == null ? -1 : tumour >= tumourThreshold ? 1 : 0;
-        double patchMpp = grid.slideMpp() * slide.downsample(grid.level()) * grid.readSize() / patchSize;
-        return new Cut(rgb, new PatchMeta(label, grid.level(), p.x(), p.y(), patchMpp, tumour));
+        return new Cut(rgb, new PatchMeta(label, reader.level(), p.x(), p.y(), reader.patchMpp(), tumour));
     }
 
     private void writeThumbnail(Slide slide, TissueMask mask, PatchGrid grid, List<String> labels, String name) {

@@ -7,7 +7,7 @@ import java.awt.image.DataBufferInt;
 import java.util.Arrays;
 
 /** A whole slide shrunk by any factor, each output pixel the mean of the pixels it covers. */
-final class SlideThumbnail {
+public final class SlideThumbnail {
     /** Most level pixels read at once (16 MB of RGB). */
     private static final int READ_PIXELS = 4096 * 1024;
 
@@ -23,7 +23,7 @@ final class SlideThumbnail {
      * The slide at {@code downsample} level-0 pixels per pixel, read from the coarsest level that is at least that
      * fine, in bands so that a slide with a single huge level does not need its whole image in memory.
      */
-    static BufferedImage read(Slide slide, double downsample) {
+    public static BufferedImage read(Slide slide, double downsample) {
         int outW = size(slide.width(0), downsample), outH = size(slide.height(0), downsample);
         int level = slide.bestLevelForDownsample(downsample);
         double levelDownsample = slide.downsample(level);
