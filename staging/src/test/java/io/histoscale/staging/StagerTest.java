@@ -1,0 +1,54 @@
+package io.histoscale.staging;
+
+import io.histoscale.slide.camelyon.SlideLabel;
+import io.histoscale.synth.SyntheticCohort;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Slides to report end to end, with the colour-rule model of {@link SlideInferenceTest}. */
+class StagerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void stagesACohortAndReportsABadSlide() throws IOException {
+        Path cohort = dir.resolve("cohort");
+        SyntheticCohort.builder().optPatients(5).optSlidesPerPatient(5).optSeed(4).optMpp(2.0).optSlideSizeMm(3.8, 3.8)
+                .optThreads(2).build().generate(cohort);
+        List<Path> slides = new ArrayList<>();
+        try (Stream<Path> s = Files.list(cohort)) {
+            s.filter(p -> p.toString().endsWith(".tif")).sorted().forEach(slides::add);
+        }
+        Path broken = Files.writeString(dir.resolve("patient_009_node_0.tif"), "not a slide");
+        slides.add(broken);
+        Stager.Outcome o = Stager.builder()
+                .optReport(StagingReport.builder().optTruth(StageTable.read(cohort.resolve("stage_labels.csv"))).build())
+                .build().run(slides, new SlideInferenceTest.DarknessRule(), dir.resolve("report"), new Stager.Listener() {
+                });
+        assertThat(o.failed()).singleElement().satisfies(f -> assertThat(f.message()).contains("patient_009_node_0.tif"));
+        assertThat(o.slides()).hasSize(25);
+        assertThat(o.written().agreement()).isPresent();
+        // The colour rule is no trained model (it also fires on dark normal tissue), but every micro- and
+        // macro-metastasis must come out with its class: lesions are found and measured in mm.
+        var labels = o.written().agreement().get().slideLabels();
+        long micro = labels.categories().stream().mapToLong(p -> labels.count(SlideLabel.MICRO, p)).sum();
+        long macro = labels.categories().stream().mapToLong(p -> labels.count(SlideLabel.MACRO, p)).sum();
+        assertThat(micro).isPositive();
+        assertThat(macro).isPositive();
+        assertThat(labels.count(SlideLabel.MICRO, SlideLabel.MICRO)).isEqualTo(micro);
+        assertThat(labels.count(SlideLabel.MACRO, SlideLabel.MACRO)).isEqualTo(macro);
+        assertThat(labels.total()).isEqualTo(25);
+        assertThat(dir.resolve("report/stages.csv")).content().startsWith("patient,stage");
+        assertThat(dir.resolve("report/report.html")).content().contains("data:image");
+        assertThat(dir.resolve("report/slides/patient_000_node_0.png")).isNotEmptyFile();
+    }
+}
