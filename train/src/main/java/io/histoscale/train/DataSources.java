@@ -1,0 +1,130 @@
+package io.histoscale.train;
+
+import io.histoscale.UserException;
+import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.folder.ImageFolder;
+import io.histoscale.dataset.store.PatchStore;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Opens the {@code --data} of training and evaluation: a patch store, or a folder of class sub-folders of images. */
+public final class DataSources {
+
+    /** File that marks a patch store. */
+    private static final String MANIFEST = "manifest.json";
+
+    private DataSources() {
+    }
+
+    /**
+     * What a run was trained on.
+     *
+     * @param path    the store or folder
+     * @param kind    {@code store} or {@code folder}
+     * @param sha256  SHA-256 of the store's manifest, or of a folder's file list (paths and sizes) and labels table
+     * @param patches number of patches
+     * @param width   patch width
+     * @param height  patch height
+     * @param labels  class names
+     */
+    public record DataInfo(String path, String kind, String sha256, long patches, int width, int height,
+                           List<String> labels) {
+    }
+
+    /** An open source with its description; closing it closes a store. */
+    public record Opened(PatchSource source, DataInfo info) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (source instanceof PatchStore store) {
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * Opens a patch store or an image folder.
+     *
+     * @param folderPatchSize side folder images are read at; 0 for the size of the first image
+     * @throws UserException when {@code path} is neither
+     */
+    public static Opened open(Path path, int folderPatchSize) {
+        if (!Files.isDirectory(path)) {
+            throw new UserException("--data " + path + ": no such folder; give a patch store (made by "
+                    + "histoscale tile) or a folder with one sub-folder of images per class");
+        }
+        PatchSource source;
+        String kind;
+        String hash;
+        if (Files.exists(path.resolve(MANIFEST))) {
+            source = PatchStore.open(path);
+            kind = "store";
+            hash = sha256(read(path.resolve(MANIFEST)));
+        } else {
+            int size = folderPatchSize > 0 ? folderPatchSize : firstImageSize(path);
+            source = ImageFolder.open(path, size);
+            kind = "folder";
+            hash = folderHash(path);
+        }
+        DataInfo info = new DataInfo(path.toAbsolutePath().normalize().toString(), kind, hash, source.size(),
+                source.width(), source.height(), source.labelNames());
+        return new Opened(source, info);
+    }
+
+    private static int firstImageSize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                BufferedImage image = ImageIO.read(file.toFile());
+                if (image != null) {
+                    return Math.min(image.getWidth(), image.getHeight());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new UserException("--data " + dir + ": no readable image in its class sub-folders");
+    }
+
+    /** Relative path and size of every file, sorted, so renaming, adding or changing a file changes the hash. */
+    private static String folderHash(Path dir) {
+        StringBuilder list = new StringBuilder();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                list.append(dir.relativize(file)).append('\t').append(Files.size(file)).append('\n');
+            }
+            Path labels = dir.resolve("labels.csv");
+            if (Files.exists(labels)) {
+                list.append(Files.readString(labels));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sha256(list.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

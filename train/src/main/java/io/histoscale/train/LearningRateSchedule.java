@@ -1,0 +1,56 @@
+package io.histoscale.train;
+
+/**
+ * The learning rate at each training step: a linear warm-up from near 0 to the peak, then cosine annealing to 0,
+ * step decay, or the constant peak. A pure function of the step, so a resumed run continues on the same curve.
+ */
+public final class LearningRateSchedule {
+
+    private final String kind;
+    private final double peak;
+    private final long warmupSteps;
+    private final long totalSteps;
+    private final long decaySteps;
+    private final double gamma;
+
+    /**
+     * @param kind        {@code cosine}, {@code step} or {@code constant}
+     * @param peak        the rate after warm-up
+     * @param warmupSteps steps of linear warm-up
+     * @param totalSteps  steps of the whole run (cosine reaches 0 there)
+     * @param decaySteps  {@code step}: steps between decays
+     * @param gamma       {@code step}: factor of each decay
+     */
+    public LearningRateSchedule(String kind, double peak, long warmupSteps, long totalSteps, long decaySteps,
+                                double gamma) {
+        this.kind = kind;
+        this.peak = peak;
+        this.warmupSteps = warmupSteps;
+        this.totalSteps = totalSteps;
+        this.decaySteps = Math.max(1, decaySteps);
+        this.gamma = gamma;
+    }
+
+    /** The schedule a configuration gives for {@code stepsPerEpoch} steps in each epoch. */
+    public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch) {
+        return new LearningRateSchedule(config.schedule(), config.learningRate(),
+                Math.round(config.warmupEpochs() * stepsPerEpoch), (long) config.epochs() * stepsPerEpoch,
+                (long) config.stepEpochs() * stepsPerEpoch, config.gamma());
+    }
+
+    /** The rate of step {@code step} (from 0). */
+    public double at(long step) {
+        if (step < warmupSteps) {
+            return peak * (step + 1) / warmupSteps;
+        }
+        return switch (kind) {
+            case "cosine" -> {
+                double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
+                yield peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+            }
+            case "step" -> peak * Math.pow(gamma, (double) (step / decaySteps));
+            case "constant" -> peak;
+            default -> throw new IllegalStateException("unknown schedule " + kind);
+        };
+    }
+}

@@ -1,0 +1,228 @@
+package io.histoscale.train;
+
+import io.histoscale.UserException;
+import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.Pixels;
+import io.histoscale.dataset.Splits;
+import io.histoscale.model.EngineSettings;
+import io.histoscale.model.ModelSpec;
+import io.histoscale.model.TorchEngine;
+import io.histoscale.train.augment.Augmentation;
+import io.histoscale.train.augment.Macenko;
+import io.histoscale.train.augment.PatchTransform;
+import io.histoscale.train.data.Seeds;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Starts and resumes training runs: a single group-wise train/validation split, or a cross-validation over groups
+ * ({@link TrainConfig#cvFolds()}).
+ *
+ * <pre>{@code
+ * TrainConfig config = TrainConfig.builder().setModel("small").optEpochs(5).build();
+ * Training.Outcome done = Training.start(config, Path.of("store"), 0, Path.of("run"), "0.1.0", List.of(), listener);
+ * Training.Outcome again = Training.resume(Path.of("run"), null, listener);   // after an interruption
+ * }</pre>
+ */
+public final class Training {
+
+    /** Training patches the Macenko reference stains are fitted on, at most. */
+    static final int STAIN_FIT_PATCHES = 32;
+    /** Pixels the Macenko reference stains are fitted on, at most. */
+    static final int STAIN_FIT_PIXELS = 1 << 20;
+
+    private Training() {
+    }
+
+    /**
+     * How a run ended: {@code result} for a single split, {@code crossValidation} (and per-fold runs in
+     * {@code fold-N/}) for cross-validation; the other is null.
+     */
+    public record Outcome(RunInfo run, TrainResult result, CrossValidationResult crossValidation) {
+    }
+
+    /**
+     * Starts a new run in {@code runDir}, which must be absent or empty.
+     *
+     * @param folderPatchSize side images of a folder are read at; 0 for the first image's size
+     * @param codeVersion     HistoScale's version, recorded in run.json
+     * @param command         the command-line arguments, recorded in run.json
+     */
+    public static Outcome start(TrainConfig config, Path data, int folderPatchSize, Path runDir, String codeVersion,
+                                List<String> command, TrainListener listener) {
+        requireEmpty(runDir);
+        try (DataSources.Opened opened = DataSources.open(data, folderPatchSize)) {
+            RunInfo run = newRun(config, opened, codeVersion, command);
+            run.write(runDir);
+            return train(run, opened.source(), runDir, listener);
+        }
+    }
+
+    /**
+     * Continues the run in {@code runDir} after its last checkpoint, with the configuration it was started with.
+     *
+     * @param data the data, when it has moved since the run started; null for the recorded path
+     * @throws UserException when the data differ from those the run was started on
+     */
+    public static Outcome resume(Path runDir, Path data, TrainListener listener) {
+        RunInfo run = RunInfo.read(runDir);
+        Path path = data != null ? data : Path.of(run.data().path());
+        try (DataSources.Opened opened = DataSources.open(path, run.data().width())) {
+            if (!opened.info().sha256().equals(run.data().sha256())) {
+                throw new UserException("--data " + path + " is not the data run " + runDir + " was trained on "
+                        + "(its manifest hash " + opened.info().sha256() + " differs from " + run.data().sha256()
+                        + "): give the original data");
+            }
+            return train(run, opened.source(), runDir, listener);
+        }
+    }
+
+    private static Outcome train(RunInfo run, PatchSource source, Path runDir, TrainListener listener) {
+        if (run.config().cvFolds() > 0) {
+            return new Outcome(run, null, CrossValidation.run(run, source, runDir, listener));
+        }
+        return new Outcome(run, new Trainer(run, source, runDir, listener).run(), null);
+    }
+
+    /** The run.json of a new run; with cross-validation, the parent's (the folds get theirs as they start). */
+    static RunInfo newRun(TrainConfig c, DataSources.Opened data, String codeVersion, List<String> command) {
+        PatchSource source = data.source();
+        List<String> labels = data.info().labels();
+        if (labels.size() < 2) {
+            throw new UserException("--data " + data.info().path() + " has " + (labels.isEmpty() ? "no labels"
+                    : "one class only " + labels) + ": training needs labelled patches of at least 2 classes");
+        }
+        int inputSize = c.inputSize() > 0 ? c.inputSize() : Math.min(source.width(), source.height()) / c.downsample();
+        ModelSpec spec = ModelSpec.builder().setArchitecture(c.model()).setNumClasses(labels.size())
+                .optInputSize(inputSize).build();
+        // fails now, not after the set-up, when the patch does not hold the input
+        new PatchTransform(source.width(), source.height(), c.downsample(), inputSize, c.augmentation(), null);
+        TorchEngine engine = TorchEngine.start(new EngineSettings(c.threads(), 1, c.seed()));
+        engine.device(c.device());
+        RunInfo.Provenance provenance = new RunInfo.Provenance(codeVersion, Runtime.version().toString(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), engine.describe(), command);
+        RunInfo.ModelInfo model = new RunInfo.ModelInfo(c.model(), labels.size(), inputSize, c.downsample(),
+                spec.parameterCount());
+        RunInfo run = new RunInfo(RunInfo.FORMAT, RunInfo.VERSION,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), c, data.info(), model, null,
+                positiveClass(c.positiveClass(), labels), null, provenance);
+        if (c.cvFolds() > 0) {
+            return run;
+        }
+        List<String> trainGroups;
+        List<String> valGroups;
+        if (c.valFraction() > 0) {
+            Splits.Split split = Splits.by(c.groupBy()).fractions(1 - c.valFraction(), c.valFraction(), 0)
+                    .seed(c.seed()).split(source);
+            trainGroups = split.train().groups();
+            valGroups = split.val().groups();
+        } else {
+            trainGroups = source.slides().stream().map(c.groupBy()::of).distinct().sorted().toList();
+            valGroups = List.of();
+        }
+        return withSplit(run, source, trainGroups, valGroups, null);
+    }
+
+    /** A run with its split (and the stain reference fitted to its training patches, if it normalises stains). */
+    static RunInfo withSplit(RunInfo run, PatchSource source, List<String> trainGroups, List<String> valGroups,
+                             Integer fold) {
+        TrainConfig c = run.config();
+        long[] train = Groups.indices(source, c.groupBy(), trainGroups);
+        long[] val = Groups.validation(source, c.groupBy(), valGroups, c.valPatches(), c.seed());
+        if (train.length == 0) {
+            throw new UserException("the training split (" + c.groupBy().name().toLowerCase(Locale.ROOT) + "s "
+                    + trainGroups + ") holds no labelled patches");
+        }
+        RunInfo.SplitInfo split = new RunInfo.SplitInfo(c.groupBy(), fold, trainGroups, valGroups, train.length,
+                val.length);
+        return run.withSplit(split, stainReference(run, source, train));
+    }
+
+    private static Macenko.Stains stainReference(RunInfo run, PatchSource source, long[] train) {
+        TrainConfig c = run.config();
+        if (!c.stainNormalisation().equals("macenko")) {
+            return null;
+        }
+        if (c.stainReference() != null) {
+            return Macenko.reference(referenceImage(Path.of(c.stainReference())), "--stain-reference "
+                    + c.stainReference());
+        }
+        PatchTransform shrinker = new PatchTransform(source.width(), source.height(), run.model().downsample(),
+                run.model().inputSize(), Augmentation.NONE, null);
+        SplittableRandom random = Seeds.random(c.seed(), Seeds.STAIN_FIT);
+        int patches = Math.min(STAIN_FIT_PATCHES, train.length);
+        int pixelsPerPatch = shrinker.shrink(source.read(train[0])).length / 3;
+        int step = Math.max(1, (int) ((long) patches * pixelsPerPatch / STAIN_FIT_PIXELS));
+        int taken = (pixelsPerPatch + step - 1) / step;
+        float[] pixels = new float[patches * taken * 3];
+        int at = 0;
+        for (int k = 0; k < patches; k++) {
+            float[] patch = shrinker.shrink(source.read(train[random.nextInt(train.length)]));
+            for (int p = 0; p < pixelsPerPatch; p += step) {
+                System.arraycopy(patch, 3 * p, pixels, at, 3);
+                at += 3;
+            }
+        }
+        return Macenko.reference(pixels, "the training patches");
+    }
+
+    private static float[] referenceImage(Path file) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new UserException("--stain-reference " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        if (image == null) {
+            throw new UserException("--stain-reference " + file + " is not a PNG, JPEG or TIFF image");
+        }
+        byte[] rgb = Pixels.rgb(image);
+        float[] pixels = new float[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            pixels[i] = rgb[i] & 0xff;
+        }
+        return pixels;
+    }
+
+    /** The index of the named class; without a name, tumour (or tumor) when present, else the second class. */
+    static int positiveClass(String name, List<String> labels) {
+        if (name != null) {
+            int i = labels.indexOf(name);
+            if (i < 0) {
+                throw new UserException("--positive-class '" + name + "': the data's classes are " + labels);
+            }
+            return i;
+        }
+        for (String tumour : List.of("tumour", "tumor")) {
+            if (labels.contains(tumour)) {
+                return labels.indexOf(tumour);
+            }
+        }
+        return 1;
+    }
+
+    private static void requireEmpty(Path runDir) {
+        if (Files.isDirectory(runDir)) {
+            try (Stream<Path> entries = Files.list(runDir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UserException("--out " + runDir + " is not empty: give a new folder, or --resume "
+                            + runDir + " to continue the run in it");
+                }
+            } catch (IOException e) {
+                throw new UserException("--out " + runDir + " cannot be listed: " + e.getMessage(), e);
+            }
+        } else if (Files.exists(runDir)) {
+            throw new UserException("--out " + runDir + " is a file: give a folder for the run");
+        }
+    }
+}
