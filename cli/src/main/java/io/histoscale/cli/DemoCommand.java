@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * The pathologist's story on an embedded default: 10 patients × 5 lymph-node slides, generated here, through the
  * pipeline. Re-running reuses what is already there (the cohort, tiled slides); {@code --fresh} starts over.
  */
-@Command(name = "demo", description = "Generate a synthetic 10-patient cohort and take it through the pipeline.")
+@Command(name = "demo", description = {"Generate a synthetic 10-patient cohort and take it through the pipeline:",
+        "slides -> patches -> a trained model -> a pN stage per patient with heatmaps, kappa and report.html."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Working folder (default: out/demo in the HistoScale checkout).")
@@ -92,8 +93,30 @@ final class DemoCommand implements Callable<Integer> {
                     store.slides().size(), store.spec().describe());
         }
         System.out.println("   thumbnails with tissue and patch grid: " + storeDir.resolve("thumbnails"));
-        System.out.printf("demo finished in %.0f s%n", (System.nanoTime() - start) / 1e9);
-        return report.failed().isEmpty() ? 0 : 1;
+
+        Path runDir = dir.resolve("run");
+        System.out.println("== 3. train: a small CNN on the patches, split by patient, tumour patches balanced");
+        if (Files.exists(runDir.resolve("run.json"))) {
+            // Resuming a finished run returns at once; an interrupted one continues where it stopped.
+            System.out.println("resuming the training run in " + runDir + " (pass --fresh to retrain)");
+            int status = Main.commandLine(new TrainCommand()).execute("--resume", runDir.toString());
+            if (status != 0) return status;
+        } else {
+            int status = Main.commandLine(new TrainCommand()).execute("--data", storeDir.toString(), "--model", "small",
+                    "--epochs", "3", "--batch", "64", "--steps-per-epoch", "60", "--lr", "2e-3", "--balance",
+                    "--group-by", "patient", "--val-patches", "2000", "--seed", Long.toString(seed),
+                    "--threads", Integer.toString(cores), "--out", runDir.toString());
+            if (status != 0) return status;
+        }
+
+        System.out.println("== 4. stage: whole-slide heatmaps -> lesions in mm -> slide labels -> patient pN stage");
+        Path reportDir = dir.resolve("report");
+        int status = Main.commandLine(new StageCommand()).execute("--model", runDir.toString(), "--slides", cohortDir.toString(),
+                "--truth", cohortDir.resolve("stage_labels.csv").toString(), "--threads", Integer.toString(cores),
+                "--out", reportDir.toString());
+        System.out.printf("demo finished in %.0f s; open %s in a browser%n", (System.nanoTime() - start) / 1e9,
+                reportDir.resolve("report.html").toAbsolutePath());
+        return report.failed().isEmpty() ? status : 1;
     }
 
     private static void deleteTree(Path dir) throws IOException {

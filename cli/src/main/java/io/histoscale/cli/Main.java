@@ -19,6 +19,9 @@ import java.util.Properties;
                 SynthCommand.class,
                 TileCommand.class,
                 PnCommand.class,
+                TrainCommand.class,
+                EvaluateCommand.class,
+                StageCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
@@ -39,7 +42,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit status: 0 ok, 1 some inputs failed, 2 usage or user error. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(new Main()).execute(args);
+    }
+
+    /** A command line for {@code command} that prints user errors as one line (status 2) and bugs in full. */
+    static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             UserException user = userCause(ex);
             if (user != null) {
@@ -48,7 +56,7 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     private static UserException userCause(Throwable t) {

@@ -1,0 +1,116 @@
+package io.histoscale.cli;
+
+import io.histoscale.dataset.tile.SlideFiles;
+import io.histoscale.slide.camelyon.PnStage;
+import io.histoscale.staging.LesionDetector;
+import io.histoscale.staging.RunClassifier;
+import io.histoscale.staging.SlideInference;
+import io.histoscale.staging.SlideResult;
+import io.histoscale.staging.StageTable;
+import io.histoscale.staging.Stager;
+import io.histoscale.staging.StagingReport;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "stage", description = {
+        "Whole-slide heatmaps -> lesions in mm -> slide labels -> patient pN stage (Camelyon17 rules), with report.html.",
+        "A slide that cannot be read is reported (exit status 1) and the others are staged."})
+final class StageCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Training run folder.")
+    Path model;
+
+    @Option(names = "--slides", required = true, arity = "1..*", paramLabel = "SLIDE|DIR", description = "Slides or folders of slides.")
+    List<Path> slides;
+
+    @Option(names = "--truth", paramLabel = "CSV", description = "Camelyon17 stage_labels.csv to score against (kappa).")
+    Path truth;
+
+    @Option(names = "--out", required = true, paramLabel = "REPORT_DIR", description = "Where stages.csv, heatmaps and report.html go.")
+    Path out;
+
+    @Option(names = "--stride", description = "Step between patches in pixels (default: the model's patch size).")
+    Integer stride;
+
+    @Option(names = "--threshold", defaultValue = "" + LesionDetector.DEFAULT_THRESHOLD,
+            description = "Tumour probability that makes a heatmap cell part of a lesion (default ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--mpp", description = "µm/px of the model's patches (default: from the store it was trained on).")
+    Double mpp;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Inference batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", description = "Engine threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--readers", description = "Patch reader threads (default: half the cores).")
+    Integer readers;
+
+    @Override
+    public Integer call() {
+        Stager.Outcome o = stage();
+        return o.failed().isEmpty() ? 0 : 1;
+    }
+
+    Stager.Outcome stage() {
+        List<Path> files = SlideFiles.expand(slides);
+        int cores = Runtime.getRuntime().availableProcessors();
+        SlideInference.Builder inference = SlideInference.builder().optBatchSize(batch);
+        if (stride != null) inference.optStride(stride);
+        if (readers != null) inference.optReaders(readers);
+        StagingReport.Builder report = StagingReport.builder().addSetting("model", model.toString())
+                .addSetting("threshold", Double.toString(threshold));
+        if (truth != null) report.optTruth(StageTable.read(truth));
+        Stager stager = Stager.builder().optInference(inference.build())
+                .optDetector(LesionDetector.builder().optThreshold(threshold).build()).optReport(report.build()).build();
+        Stager.Outcome o;
+        try (RunClassifier classifier = RunClassifier.load(model, device, threads == null ? cores : threads, mpp);
+             ProgressBar bar = Progress.bar("stage", files.size(), "slides")) {
+            o = stager.run(files, classifier, out, new Stager.Listener() {
+                @Override
+                public void slideStarted(String slide, int index, int total) {
+                    bar.stepTo(index);
+                    bar.setExtraMessage(slide);
+                }
+            });
+            bar.stepTo(files.size());
+        }
+        print(o);
+        return o;
+    }
+
+    static void print(Stager.Outcome o) {
+        Map<String, List<SlideResult>> byPatient = new TreeMap<>();
+        for (SlideResult s : o.slides()) byPatient.computeIfAbsent(StageTable.patientOf(s.slideName()), p -> new java.util.ArrayList<>()).add(s);
+        System.out.printf("%-14s %-9s %s%n", "patient", "stage", "slides (label, largest lesion mm)");
+        for (var e : byPatient.entrySet()) {
+            PnStage stage = o.written().predicted().stages().get(e.getKey());
+            System.out.printf("%-14s %-9s %s%n", e.getKey(), stage == null ? "-" : stage.csvName(), e.getValue().stream()
+                    .map(s -> String.format(Locale.ROOT, "%s %s %.2f", SlideFiles.stem(Path.of(s.slideName())).replace(e.getKey() + "_", ""),
+                            s.label().csvName(), s.largestDiameterMm()))
+                    .collect(Collectors.joining(", ")));
+        }
+        o.written().agreement().ifPresent(a -> {
+            System.out.printf(Locale.ROOT, "quadratic-weighted kappa %.3f over %d patients%n", a.kappa(), a.stages().total());
+            System.out.println(a.stages().toText(PnStage::csvName));
+        });
+        System.out.printf(Locale.ROOT, "inference: %d patches in %.1f s (%.0f patches/s), %.0f %% of it waiting on slide reads%n",
+                o.patches(), o.seconds(), o.patches() / Math.max(o.seconds(), 1e-9), 100 * o.ioWaitSeconds() / Math.max(o.seconds(), 1e-9));
+        o.failed().forEach(f -> System.err.println("failed: " + f.slide() + ": " + f.message()));
+        System.out.println("report: " + o.written().html().toAbsolutePath());
+    }
+}
