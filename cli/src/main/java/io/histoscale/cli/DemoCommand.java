@@ -1,13 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.dataset.store.Compression;
 import io.histoscale.dataset.store.PatchStore;
-import io.histoscale.dataset.store.PatchStoreSpec;
-import io.histoscale.dataset.store.PatchStoreWriter;
-import io.histoscale.dataset.tile.SlideFiles;
-import io.histoscale.dataset.tile.TileReport;
-import io.histoscale.dataset.tile.Tiler;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,9 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -66,28 +57,10 @@ final class DemoCommand implements Callable<Integer> {
 
         System.out.printf("== 2. tiles: tissue detection and %d px patches at %.1f µm/px, labelled from annotations%n",
                 PATCH_SIZE, PATCH_MPP);
-        Tiler tiler = Tiler.builder().setMpp(PATCH_MPP).setPatchSize(PATCH_SIZE).optThreads(cores)
-                .optAnnotations(cohortDir.resolve("annotations")).optThumbnails(storeDir.resolve("thumbnails")).build();
-        List<Path> slides = SlideFiles.expand(List.of(cohortDir));
-        TileReport report;
-        try (PatchStoreWriter writer = Files.exists(storeDir.resolve("manifest.json")) ? PatchStore.append(storeDir)
-                : PatchStore.create(storeDir, PatchStoreSpec.builder().patchSize(PATCH_SIZE)
-                .labels(tiler.labelNames()).compression(Compression.ZSTD).build());
-             ProgressBar bar = Progress.bar("tile", 0, "patches")) {
-            AtomicLong planned = new AtomicLong();
-            report = tiler.run(slides, writer, new Tiler.Listener() {
-                @Override
-                public void slideStarted(String slide, int n) {
-                    bar.maxHint(planned.addAndGet(n));
-                }
-
-                @Override
-                public void patchesDone(int count) {
-                    bar.stepBy(count);
-                }
-            });
-        }
-        TileCommand.print(report);
+        int tiled = Main.commandLine(new TileCommand()).execute(cohortDir.toString(), "--annotations",
+                cohortDir.resolve("annotations").toString(), "--mpp", Double.toString(PATCH_MPP), "--size",
+                Integer.toString(PATCH_SIZE), "--threads", Integer.toString(cores), "--out", storeDir.toString());
+        if (tiled != 0) return tiled;
         try (PatchStore store = PatchStore.open(storeDir)) {
             System.out.printf("   store: %s (%d patches of %d slides, %s)%n", storeDir, store.size(),
                     store.slides().size(), store.spec().describe());
@@ -116,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--out", reportDir.toString());
         System.out.printf("demo finished in %.0f s; open %s in a browser%n", (System.nanoTime() - start) / 1e9,
                 reportDir.resolve("report.html").toAbsolutePath());
-        return report.failed().isEmpty() ? status : 1;
+        return status;
     }
 
     private static void deleteTree(Path dir) throws IOException {
