@@ -11,8 +11,9 @@ import com.sun.jna.Platform;
  *
  * <p>Once training has driven the loss close to zero, gradients and Adam's second moments fall below 1e-38 and the
  * CPU computes on them many times more slowly: a small network's step (batch 32, 32 px) went from 40 ms to
- * 0.5-1.8 s, in PyTorch as in HistoScale. Threads inherit the setting, so PyTorch's OpenMP workers get it when their pool is created by
- * a thread that has it. Java arithmetic on such a thread flushes denormals too, which no HistoScale code relies on.
+ * 0.5-1.8 s, in PyTorch as in HistoScale. Threads inherit the setting, so PyTorch's OpenMP workers get it when their
+ * pool is created by a thread that has it. Java arithmetic on such a thread flushes denormals too, which no
+ * HistoScale code relies on.
  *
  * <p>x86-64 Linux only (glibc's {@code fenv_t} carries MXCSR at byte 28); elsewhere nothing changes.
  */
