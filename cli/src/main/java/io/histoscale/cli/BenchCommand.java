@@ -81,7 +81,7 @@ final class BenchCommand implements Runnable {
                 throw new UserException("slide not found: " + target);
             }
             try {
-                print(TileBench.run(target, mpp, size, threads, rounds, seconds, Path.of("/usr/bin/python3")));
+                print(TileBench.run(target, mpp, size, threads, rounds, seconds));
             } finally {
                 if (tmp != null) {
                     Files.deleteIfExists(target);

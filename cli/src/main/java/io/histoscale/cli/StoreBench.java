@@ -1,8 +1,6 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.dataset.store.Compression;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
@@ -15,11 +13,8 @@ import picocli.CommandLine.Option;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +52,6 @@ final class StoreBench implements Callable<Integer> {
                 });
             }
             Path pngs = Files.createDirectories(work.resolve("png"));
-            Path script = work.resolve("png_patch_reader.py");
-            try (InputStream in = StoreBench.class.getResourceAsStream("bench/png_patch_reader.py")) {
-                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-            }
             Map<String, Object> out = new LinkedHashMap<>();
             try (PatchStore s = PatchStore.open(store)) {
                 for (long i = 0; i < s.size(); i++) {
@@ -70,17 +61,18 @@ final class StoreBench implements Callable<Integer> {
                 StoreReadBench.run(s, 1, StoreReadBench.Order.RANDOM, reads); // warm the JIT and the page cache
                 for (int r = 0; r < rounds; r++) {
                     ours[r] = StoreReadBench.run(s, 1, StoreReadBench.Order.RANDOM, reads).patchesPerSecond();
-                    peer[r] = python(script, pngs, reads).get("patches_per_s").asDouble();
+                    peer[r] = Peers.runPython(StoreBench.class, "bench/png_patch_reader.py",
+                            "python3-pil python3-numpy", pngs.toString(), Integer.toString(reads))
+                            .get("patches_per_s").asDouble();
                 }
                 int cores = Runtime.getRuntime().availableProcessors();
                 double all = StoreReadBench.run(s, cores, StoreReadBench.Order.RANDOM, (long) reads * cores).patchesPerSecond();
-                java.util.Arrays.sort(ours);
-                java.util.Arrays.sort(peer);
+                double oursMedian = Peers.median(ours), peerMedian = Peers.median(peer);
                 out.put("bench", "store");
-                out.put("ours", Math.round(ours[rounds / 2]));
-                out.put("peer", Math.round(peer[rounds / 2]));
+                out.put("ours", Math.round(oursMedian));
+                out.put("peer", Math.round(peerMedian));
                 out.put("unit", "patches/s");
-                out.put("ratio", Math.round(ours[rounds / 2] / peer[rounds / 2] * 100) / 100.0);
+                out.put("ratio", Math.round(oursMedian / peerMedian * 100) / 100.0);
                 out.put("peer_name", "PNG files decoded by Pillow into numpy (Debian python3), one process");
                 out.put("ours_name", "zstd patch store, random reads into a direct batch buffer, one thread");
                 out.put("ours_all_cores", Math.round(all));
@@ -103,16 +95,5 @@ final class StoreBench implements Callable<Integer> {
         try (Stream<Path> s = Files.list(dir)) {
             return s.mapToLong(p -> p.toFile().length()).sum();
         }
-    }
-
-    private static JsonNode python(Path script, Path folder, int reads) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), folder.toString(), Integer.toString(reads))
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new UserException("the Pillow peer failed (install python3-pil python3-numpy):\n" + text.strip());
-        }
-        String[] lines = text.strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
     }
 }

@@ -3,14 +3,13 @@ package io.histoscale.dataset.tile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.UserException;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
 import io.histoscale.slide.tissue.PatchGrid;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public final class TileBench {
      * @param minSeconds minimum duration of one round, so short slides are read several times per round
      */
     public static Map<String, Object> run(Path slidePath, double mpp, int size, int threads, int rounds,
-                                          double minSeconds, Path python) {
+                                          double minSeconds) {
         try (Slide slide = Slides.open(slidePath)) {
             // Half-overlapping grid over the whole slide: more regions from a small slide, tile seams crossed.
             PatchGrid grid = PatchGrid.builder(slide).setMpp(mpp).setPatchSize(size).optStride(size / 2).build();
@@ -53,12 +52,8 @@ public final class TileBench {
                     .map(p -> new long[]{grid.level(), p.x(), p.y(), grid.readSize(), grid.readSize()}).toList();
             if (regions.isEmpty()) throw new UserException("slide " + slidePath + " is smaller than one patch");
             Path regionsFile = Files.createTempFile("histoscale-regions", ".json");
-            Path script = Files.createTempFile("histoscale-openslide-peer", ".py");
             try {
                 JSON.writeValue(regionsFile.toFile(), regions);
-                try (InputStream in = TileBench.class.getResourceAsStream("openslide_read_regions.py")) {
-                    Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
                 PatchReader reader = new PatchReader(slide, grid);
                 double perRound = ours(reader, grid.patches(), threads, 1).patchesPerSecond;
                 int passes = (int) Math.max(1, Math.ceil(minSeconds * perRound / regions.size()));
@@ -66,19 +61,21 @@ public final class TileBench {
                 JsonNode peerInfo = null;
                 for (int r = 0; r < rounds; r++) {
                     ours[r] = ours(reader, grid.patches(), threads, passes).patchesPerSecond;
-                    peerInfo = peer(python, script, slidePath, regionsFile, passes);
+                    peerInfo = Peers.runPython(TileBench.class, "openslide_read_regions.py",
+                            "python3-openslide python3-numpy", slidePath.toString(), regionsFile.toString(),
+                            Integer.toString(passes));
                     peer[r] = peerInfo.get("patches_per_s").asDouble();
                     single[r] = ours(reader, grid.patches(), 1, passes).patchesPerSecond;
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("bench", "tile");
-                out.put("ours", round(median(ours)));
-                out.put("peer", round(median(peer)));
+                out.put("ours", round(Peers.median(ours)));
+                out.put("peer", round(Peers.median(peer)));
                 out.put("unit", "patches/s");
-                out.put("ratio", round(median(ours) / median(peer)));
+                out.put("ratio", round(Peers.median(ours) / Peers.median(peer)));
                 out.put("ours_threads", threads);
-                out.put("ours_single_thread", round(median(single)));
-                out.put("ratio_single_thread", round(median(single) / median(peer)));
+                out.put("ours_single_thread", round(Peers.median(single)));
+                out.put("ratio_single_thread", round(Peers.median(single) / Peers.median(peer)));
                 out.put("peer_name", "python3-openslide " + peerInfo.get("openslide_python").asText() + " on OpenSlide "
                         + peerInfo.get("openslide_library").asText() + ", one process: read_region + convert('RGB') + numpy");
                 out.put("ours_backend", slide.backend());
@@ -94,7 +91,6 @@ public final class TileBench {
                 return out;
             } finally {
                 Files.deleteIfExists(regionsFile);
-                Files.deleteIfExists(script);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -128,31 +124,6 @@ public final class TileBench {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static JsonNode peer(Path python, Path script, Path slide, Path regions, int passes) throws IOException {
-        if (!Files.isExecutable(python)) {
-            throw new UserException(python + " not found: install Debian's python3-openslide (apt-get install python3-openslide)");
-        }
-        Process p = new ProcessBuilder(python.toString(), script.toString(), slide.toString(), regions.toString(),
-                Integer.toString(passes)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new UserException("the python3-openslide peer failed (is python3-openslide installed?):\n" + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        String[] lines = out.strip().split("\n");
-        return JSON.readTree(lines[lines.length - 1]);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double round(double v) {
