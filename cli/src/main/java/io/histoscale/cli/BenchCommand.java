@@ -20,7 +20,11 @@ import java.util.concurrent.Callable;
  * {@code ours}, {@code peer}, {@code unit} and {@code ratio} (ours ÷ peer, oriented so that more than 1 is better).
  */
 @Command(name = "bench", description = "Measure HistoScale against a peer in the same run; prints one JSON object.",
-        subcommands = {BenchCommand.Tile.class, StoreBench.class, TrainBenchCommand.class})
+        subcommands = {
+                BenchCommand.Tile.class,
+                StoreBench.class,
+                TrainBenchCommand.class
+        })
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
