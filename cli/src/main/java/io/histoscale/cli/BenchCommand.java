@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 BenchCommand.Tile.class,
                 StoreBench.class,
+                InferBenchCommand.class,
                 TrainBenchCommand.class
         })
 final class BenchCommand implements Runnable {
