@@ -2,6 +2,7 @@ package io.histoscale.cli;
 
 import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.slide.camelyon.PnStage;
+import io.histoscale.slide.camelyon.SlideLabel;
 import io.histoscale.staging.LesionDetector;
 import io.histoscale.staging.RunClassifier;
 import io.histoscale.staging.SlideInference;
@@ -11,6 +12,7 @@ import io.histoscale.staging.Stager;
 import io.histoscale.staging.StagingReport;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -60,6 +62,9 @@ final class StageCommand implements Callable<Integer> {
     @Option(names = "--readers", description = "Patch reader threads (default: half the cores).")
     Integer readers;
 
+    @Mixin(name = ExecutorOptions.MIXIN)
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
     @Override
     public Integer call() {
         Stager.Outcome o = stage();
@@ -107,6 +112,12 @@ final class StageCommand implements Callable<Integer> {
         o.written().agreement().ifPresent(a -> {
             System.out.printf(Locale.ROOT, "quadratic-weighted kappa %.3f over %d patients%n", a.kappa(), a.stages().total());
             System.out.println(a.stages().toText(PnStage::csvName));
+            if (a.slideLabels().total() > 0) {
+                System.out.printf(Locale.ROOT, "slide labels: %d of %d right (%.0f %%)%n",
+                        Math.round(a.slideLabels().accuracy() * a.slideLabels().total()), a.slideLabels().total(),
+                        100 * a.slideLabels().accuracy());
+                System.out.println(a.slideLabels().toText(SlideLabel::csvName));
+            }
         });
         System.out.printf(Locale.ROOT, "inference: %d patches in %.1f s (%.0f patches/s), %.0f %% of it waiting on slide reads%n",
                 o.patches(), o.seconds(), o.patches() / Math.max(o.seconds(), 1e-9), 100 * o.ioWaitSeconds() / Math.max(o.seconds(), 1e-9));
