@@ -25,6 +25,9 @@ final class InferBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "224", description = "Patch side in pixels (default ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(names = "--stride", description = "Step between patches in pixels (default: half a patch).")
+    Integer stride;
+
     @Option(names = "--mpp", defaultValue = "0.5", description = "Patch µm/px (default ${DEFAULT-VALUE}).")
     double mpp;
 
@@ -63,6 +66,7 @@ final class InferBenchCommand implements Callable<Integer> {
             InferBench.Builder b = InferBench.builder().setSlide(target).optModel(model).optPatchSize(size).optMpp(mpp)
                     .optBatchSize(batch).optDevice(device).optRounds(rounds);
             if (threads != null) b.optThreads(threads);
+            if (stride != null) b.optStride(stride);
             if (readers != null) b.optReaders(readers);
             BenchCommand.print(b.build().run());
         } finally {

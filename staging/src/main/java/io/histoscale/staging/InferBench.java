@@ -48,6 +48,7 @@ public final class InferBench {
     private final Path slide;
     private final String model;
     private final int size;
+    private final int stride;
     private final double mpp;
     private final int batch;
     private final int threads;
@@ -59,6 +60,7 @@ public final class InferBench {
         slide = b.slide;
         model = b.model;
         size = b.size;
+        stride = b.stride > 0 ? b.stride : Math.max(1, b.size / 2);
         mpp = b.mpp;
         batch = b.batch;
         threads = b.threads;
@@ -82,7 +84,7 @@ public final class InferBench {
         Path work = null;
         try (Slide s = Slides.open(slide);
              SpecClassifier classifier = new SpecClassifier(spec.newModel(engine.device(device)), size, mpp)) {
-            SlideInference inference = SlideInference.builder().optBatchSize(batch).optReaders(readers).build();
+            SlideInference inference = SlideInference.builder().optStride(stride).optBatchSize(batch).optReaders(readers).build();
             inference.run(s, classifier, n -> { }); // warm-up: first-call allocations and JIT on our side
             work = Files.createTempDirectory("histoscale-infer-bench");
             for (int r = 0; r < rounds; r++) {
@@ -113,7 +115,7 @@ public final class InferBench {
         out.put("peer_patches", peer.get("patches").asLong());
         out.put("slide", slide.toString());
         out.put("model", model);
-        out.put("patch", size + " px at " + mpp + " µm/px");
+        out.put("patch", size + " px at " + mpp + " µm/px, stride " + stride + " px");
         out.put("batch", batch);
         out.put("threads", threads);
         out.put("readers", readers);
@@ -140,7 +142,7 @@ public final class InferBench {
             throw new UserException(Peers.PYTHON + " not found: install Debian's " + PACKAGES);
         }
         List<String> command = new ArrayList<>(List.of(Peers.PYTHON.toString(), work.resolve("torch_infer_bench.py").toString(),
-                "--slide", slide.toString(), "--coords", work.resolve("coords.txt").toString(),
+                "--slide", slide.toAbsolutePath().toString(), "--coords", work.resolve("coords.txt").toString(),
                 "--level", Integer.toString(grid.level()), "--read-size", Integer.toString(grid.readSize()),
                 "--size", Integer.toString(grid.patchSize()), "--model", model, "--batch", Integer.toString(batch),
                 "--threads", Integer.toString(threads), "--workers", Integer.toString(readers)));
@@ -227,6 +229,7 @@ public final class InferBench {
         private Path slide;
         private String model = "resnet18";
         private int size = 224;
+        private int stride;
         private double mpp = 0.5;
         private int batch = 64;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -246,6 +249,12 @@ public final class InferBench {
 
         public Builder optPatchSize(int size) {
             this.size = size;
+            return this;
+        }
+
+        /** Step between patches in pixels; by default half a patch, so a small slide still gives a few hundred. */
+        public Builder optStride(int stride) {
+            this.stride = stride;
             return this;
         }
 
