@@ -23,6 +23,8 @@ import java.util.Properties;
                 EvaluateCommand.class,
                 StageCommand.class,
                 BenchCommand.class,
+                RunsCommand.class,
+                WatchCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -48,6 +50,7 @@ public final class Main implements Runnable {
     /** A command line for {@code command} that prints user errors as one line (status 2) and bugs in full. */
     static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionStrategy(new RunsRecorder()); // records runs in the registry; --executor submits them
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             UserException user = userCause(ex);
             if (user != null) {

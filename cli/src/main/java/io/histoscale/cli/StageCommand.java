@@ -12,6 +12,7 @@ import io.histoscale.staging.Stager;
 import io.histoscale.staging.StagingReport;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ final class StageCommand implements Callable<Integer> {
 
     @Option(names = "--readers", description = "Patch reader threads (default: half the cores).")
     Integer readers;
+
+    @Mixin(name = ExecutorOptions.MIXIN)
+    ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {

@@ -9,6 +9,7 @@ import io.histoscale.dataset.tile.TileReport;
 import io.histoscale.dataset.tile.Tiler;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -74,6 +75,9 @@ final class TileCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, openslide or tiff (default ${DEFAULT-VALUE}).")
     String backend;
 
+    @Mixin(name = ExecutorOptions.MIXIN)
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
     @Override
     public Integer call() {
         TileReport report = tile();
@@ -116,7 +120,7 @@ final class TileCommand implements Callable<Integer> {
         if (Files.exists(out.resolve("manifest.json"))) return PatchStore.append(out);
         PatchStoreSpec spec = PatchStoreSpec.builder().patchSize(size).labels(tiler.labelNames())
                 .compression(compression).build();
-        return PatchStore.create(out, spec);
+        return PatchStore.append(out, spec); // creates it; safe when array tasks start together
     }
 
     static void print(TileReport r) {

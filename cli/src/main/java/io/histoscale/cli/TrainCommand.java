@@ -15,6 +15,7 @@ import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.metrics.Metrics;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -148,6 +149,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON at the end.")
     boolean json;
+
+    @Mixin(name = ExecutorOptions.MIXIN)
+    ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {

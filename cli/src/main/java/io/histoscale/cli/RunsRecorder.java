@@ -1,0 +1,130 @@
+package io.histoscale.cli;
+
+import io.histoscale.UserException;
+import io.histoscale.registry.RunRegistry;
+import io.histoscale.registry.RunStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one place runs are recorded: picocli's execution strategy for the whole command line. A command that mixes in
+ * {@link ExecutorOptions} is either handed to its executor ({@code --executor local|slurm}, see
+ * {@link ExecutorLaunch}) or run here and recorded in the run registry: RUNNING when it starts, then COMPLETED or
+ * FAILED with its exit status, final metrics and artefacts; CANCELLED when a signal (Ctrl-C, scancel) stops it.
+ * Commands without the mixin run unchanged.
+ */
+final class RunsRecorder implements CommandLine.IExecutionStrategy {
+
+    @Override
+    public int execute(ParseResult parsed) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine leaf = chain.get(chain.size() - 1);
+        ExecutorOptions ex = ExecutorOptions.of(leaf);
+        if (ex == null || helpRequested(chain) || !recordingRank(ex)) return new CommandLine.RunLast().execute(parsed);
+        String kind = RunsResults.kind(chain);
+        RunRegistry registry;
+        try {
+            ex.validate(kind);
+            if (ex.submits()) return ExecutorLaunch.submit(kind, parsed, leaf, ex);
+            registry = openForRecording(ex);
+        } catch (UserException e) {
+            // user errors before the command runs take the same path as the command's own: one line, status 2
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
+        }
+        if (registry == null) return new CommandLine.RunLast().execute(parsed);
+        try (registry) {
+            return runHere(kind, parsed, leaf, ex, registry);
+        }
+    }
+
+    private static int runHere(String kind, ParseResult parsed, CommandLine leaf, ExecutorOptions ex,
+                               RunRegistry registry) {
+        String id = ex.runId;
+        if (id == null) {
+            id = registry.newRun(kind).setCommand(parsed.originalArgs()).optConfig(RunsResults.config(leaf))
+                    .optMetricsFile(RunsResults.metricsFile(kind, leaf)).create();
+            registry.submitted(id, "in-process", Long.toString(ProcessHandle.current().pid()), null);
+        }
+        Integer task = ex.runTask;
+        // An array task's state is the tracker's to record, from the scheduler (it may be submitted again).
+        if (task == null) registry.started(id, RunRegistry.hostName());
+        String runId = id;
+        AtomicBoolean ended = new AtomicBoolean();
+        // Under Slurm a signal may mean cancel, time limit or requeue: the tracker reads which from Slurm.
+        boolean slurmJob = System.getenv("SLURM_JOB_ID") != null;
+        Thread onSignal = new Thread(() -> {
+            if (ended.compareAndSet(false, true) && task == null && !slurmJob) {
+                registry.finished(runId, RunStatus.CANCELLED, 143, "stopped by a signal before it finished");
+            }
+        }, "histoscale-run-cancelled");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        int status = 1;
+        String message = null;
+        try {
+            status = new CommandLine.RunLast().execute(parsed);
+            return status;
+        } catch (CommandLine.ExecutionException e) {
+            UserException user = userCause(e);
+            status = user != null ? 2 : 1;
+            message = user != null ? "histoscale: error: " + user.getMessage() : String.valueOf(e.getCause());
+            throw e;
+        } finally {
+            if (ended.compareAndSet(false, true)) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting; the hook has nothing left to do
+                }
+                record(kind, leaf, registry, runId, task, status, message);
+            }
+        }
+    }
+
+    private static void record(String kind, CommandLine leaf, RunRegistry registry, String id, Integer task,
+                               int status, String message) {
+        registry.putMetrics(id, RunsResults.metrics(kind, leaf));
+        registry.putArtefacts(id, RunsResults.artefacts(kind, leaf));
+        // An array task's end is recorded by whoever follows the array, from the scheduler (it may be re-submitted).
+        if (task == null) {
+            registry.finished(id, status == 0 ? RunStatus.COMPLETED : RunStatus.FAILED, status,
+                    status == 0 ? null : message != null ? message : "exit status " + status);
+        }
+    }
+
+    /** The registry to record in: --store (which must work), else the default (a warning when it does not). */
+    private static RunRegistry openForRecording(ExecutorOptions ex) {
+        if (ex.store != null || ex.runId != null) return RunRegistry.open(ex.store);
+        try {
+            return RunRegistry.open(null);
+        } catch (UserException e) {
+            System.err.println("histoscale: warning: this run is not recorded: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Whether this process records the run. MPI ranks started by a recording parent (train --ranks N runs mpirun) do
+     * not; under srun the ranks carry --run-id and rank 0 records for all.
+     */
+    private static boolean recordingRank(ExecutorOptions ex) {
+        for (String name : List.of("OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK")) {
+            String rank = System.getenv(name);
+            if (rank != null) return rank.equals("0") && ex.runId != null;
+        }
+        return true;
+    }
+
+    private static boolean helpRequested(List<CommandLine> chain) {
+        return chain.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
+    }
+
+    private static UserException userCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UserException u) return u;
+        }
+        return null;
+    }
+}
