@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
                 BenchCommand.Tile.class,
                 StoreBench.class,
                 InferBenchCommand.class,
+                ParallelBench.Allreduce.class,
+                ParallelBench.Scaling.class,
                 TrainBenchCommand.class
         })
 final class BenchCommand implements Runnable {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.histoscale.UserException;
 import io.histoscale.dataset.GroupBy;
+import io.histoscale.parallel.Communicator;
 import io.histoscale.train.CrossValidationResult;
 import io.histoscale.train.EpochMetrics;
 import io.histoscale.train.RunInfo;
@@ -153,24 +154,41 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin(name = ExecutorOptions.MIXIN)
     ExecutorOptions executorOptions = new ExecutorOptions();
 
+    @Option(names = "--ranks", defaultValue = "1", description = {"Data-parallel processes, each with --batch patches "
+            + "per step and the learning rate scaled by N: runs mpirun -np N on this machine; in an sbatch script, "
+            + "run the command under srun --mpi=pmix with N tasks instead (default ${DEFAULT-VALUE})."})
+    int ranks;
+
     @Override
     public Integer call() {
-        Listener listener = new Listener();
-        Training.Outcome outcome;
-        if (resume != null) {
-            if (out != null) {
-                throw new UserException("give either --out (a new run) or --resume (an existing one), not both");
-            }
-            outcome = Training.resume(resume, data, listener);
-        } else {
-            if (data == null || out == null) {
-                throw new UserException("give --data and --out for a new run, or --resume RUN_DIR");
-            }
-            outcome = Training.start(config(), data, patchSize, out, codeVersion(), spec.commandLine().getParseResult()
-                    .originalArgs(), listener);
+        if (resume != null && out != null) {
+            throw new UserException("give either --out (a new run) or --resume (an existing one), not both");
         }
-        listener.close();
-        print(outcome);
+        if (resume == null && (data == null || out == null)) {
+            throw new UserException("give --data and --out for a new run, or --resume RUN_DIR");
+        }
+        if (ParallelTrain.mustLaunch(ranks)) {
+            return ParallelTrain.launch(ranks, spec.commandLine().getParseResult().originalArgs());
+        }
+        try (Communicator world = ParallelTrain.join(ranks)) {
+            try {
+                Listener listener = new Listener();
+                TrainListener mine = world.rank() == 0 ? listener : TrainListener.NONE;
+                Training.Outcome outcome = resume != null ? Training.resume(resume, data, mine, world)
+                        : Training.start(config(), data, patchSize, out, codeVersion(),
+                        spec.commandLine().getParseResult().originalArgs(), mine, world);
+                listener.close();
+                if (world.rank() == 0) {
+                    print(outcome);
+                }
+            } catch (RuntimeException e) {
+                if (world.size() == 1) {
+                    throw e;
+                }
+                ParallelTrain.fail(world, e, System.err);
+                return 2;
+            }
+        }
         return 0;
     }
 
@@ -186,9 +204,13 @@ final class TrainCommand implements Callable<Integer> {
                 .optSeed(seed).optDevice(device).optPrefetch(prefetch).optCheckpointMinutes(checkpointMinutes);
         if (threads != null) {
             b.optThreads(threads);
+        } else if (ranks > 1) {
+            b.optThreads(ParallelTrain.threadsPerRank(ranks));
         }
         if (workers != null) {
             b.optWorkers(workers);
+        } else if (ranks > 1) {
+            b.optWorkers(Math.max(1, ParallelTrain.threadsPerRank(ranks) / 2));
         }
         return b.build();
     }

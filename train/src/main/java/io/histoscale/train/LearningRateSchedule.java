@@ -33,7 +33,16 @@ public final class LearningRateSchedule {
 
     /** The schedule a configuration gives for {@code stepsPerEpoch} steps in each epoch. */
     public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch) {
-        return new LearningRateSchedule(config.schedule(), config.learningRate(),
+        return of(config, stepsPerEpoch, 1);
+    }
+
+    /**
+     * The schedule of data-parallel training over {@code ranks} processes, each with the configured batch: the
+     * linear scaling rule (Goyal et al. 2017) multiplies the peak rate by {@code ranks}, the global batch being that
+     * many times the configured one; the warm-up ramps up to it.
+     */
+    public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch, int ranks) {
+        return new LearningRateSchedule(config.schedule(), config.learningRate() * ranks,
                 Math.round(config.warmupEpochs() * stepsPerEpoch), (long) config.epochs() * stepsPerEpoch,
                 (long) config.stepEpochs() * stepsPerEpoch, config.gamma());
     }

@@ -18,6 +18,7 @@ import io.histoscale.train.data.HostBatch;
 import io.histoscale.train.data.SampleOrder;
 import io.histoscale.train.metrics.Metrics;
 import io.histoscale.train.step.FlatOptimizer;
+import io.histoscale.train.step.GradientAveraging;
 import io.histoscale.train.step.TrainStep;
 
 import java.io.IOException;
@@ -40,6 +41,13 @@ import java.util.List;
  * {@code metrics.jsonl} (one {@link EpochMetrics} per line).
  * Everything random derives from the seed and the position in the run, so a run resumed from any checkpoint ends with
  * the same weights as one never interrupted.
+ *
+ * <p>Data parallelism over a {@link ProcessGroup} of N ranks: every rank starts from rank 0's weights, trains on its
+ * share of each global batch of N × {@code batchSize} samples ({@link BatchLoader#training(long[], int, int, int,
+ * int)}), averages gradients and batch-norm statistics with the others before each optimiser step (so replicas stay
+ * identical) and runs the same validation, so all make the same decisions; the peak learning rate is scaled by N
+ * (linear scaling rule). Only rank 0 writes files. A run may resume with a different N: the position in the
+ * interrupted epoch is kept in samples (rounded down to a whole global batch).
  */
 final class Trainer {
 
@@ -66,6 +74,8 @@ final class Trainer {
         boolean finished;
         boolean stoppedEarly;
         List<EpochMetrics> history = new ArrayList<>();
+        /** Data-parallel ranks the progress was made with (0 in checkpoints from before there were ranks: 1). */
+        int ranks;
     }
 
     private final RunInfo run;
@@ -73,17 +83,23 @@ final class Trainer {
     private final Path dir;
     private final TrainListener listener;
     private final TrainConfig config;
+    private final ProcessGroup group;
     /** When the last checkpoint was written (System.nanoTime). */
     private long lastSave;
     /** Up to when the current epoch's time is counted in {@link Progress#epochSeconds} (System.nanoTime). */
     private long epochClock;
 
     Trainer(RunInfo run, PatchSource source, Path dir, TrainListener listener) {
+        this(run, source, dir, listener, ProcessGroup.SINGLE);
+    }
+
+    Trainer(RunInfo run, PatchSource source, Path dir, TrainListener listener, ProcessGroup group) {
         this.run = run;
         this.source = source;
         this.dir = dir;
         this.listener = listener;
         this.config = run.config();
+        this.group = group;
     }
 
     TrainResult run() {
@@ -94,23 +110,34 @@ final class Trainer {
         Device device = engine.device(config.device());
         SampleOrder order = config.balance() ? SampleOrder.balanced(source, train)
                 : SampleOrder.shuffled(source, train);
+        int ranks = group.size();
+        int globalBatch = config.batchSize() * ranks;
         int steps = config.stepsPerEpoch() > 0 ? config.stepsPerEpoch()
-                : Math.max(1, train.length / config.batchSize());
-        LearningRateSchedule schedule = LearningRateSchedule.of(config, steps);
+                : Math.max(1, train.length / globalBatch);
+        LearningRateSchedule schedule = LearningRateSchedule.of(config, steps, ranks);
         listener.runStarted(run, dir, run.split().fold());
         try (Model model = run.model().spec().newModel(device);
              BatchLoader trainLoader = loader(config.augmentation());
              BatchLoader valLoader = loader(Augmentation.NONE)) {
-            TrainStep step = TrainStep.builder(model).optOptimizer(newOptimizer()).build();
-            Progress p = Checkpoint.exists(dir.resolve(LAST)) ? restore(step) : new Progress();
+            TrainStep.Builder builder = TrainStep.builder(model).optOptimizer(newOptimizer());
+            if (ranks > 1) {
+                boolean verify = Boolean.getBoolean(ProcessGroup.VERIFY_PROPERTY);
+                builder.optGradientExchange(new GradientAveraging(group, verify));
+            }
+            TrainStep step = builder.build();
+            Progress p = Checkpoint.exists(dir.resolve(LAST)) ? restore(step, steps) : new Progress();
+            p.ranks = ranks;
+            if (ranks > 1) {
+                GradientAveraging.broadcast(group, step.parameters(), 0);
+            }
             rewriteMetrics(p.history);
             lastSave = System.nanoTime();
             while (!p.finished) {
                 listener.epochStarted(p.epoch + 1, config.epochs(), steps, p.step);
                 epochClock = System.nanoTime();
-                long[] epochOrder = order.epoch(config.seed(), p.epoch, steps * config.batchSize());
-                double lr = trainEpoch(p, model, step, trainLoader.training(epochOrder, p.epoch, p.step), schedule,
-                        steps);
+                long[] epochOrder = order.epoch(config.seed(), p.epoch, steps * globalBatch);
+                double lr = trainEpoch(p, model, step,
+                        trainLoader.training(epochOrder, p.epoch, p.step, group.rank(), ranks), schedule, steps);
                 Metrics metrics = null;
                 if (val.length > 0) {
                     listener.validationStarted(val.length);
@@ -164,14 +191,28 @@ final class Trainer {
     /** Keeps the model if it is the best, records the epoch, decides whether to go on, and checkpoints. */
     private void finishEpoch(Progress p, TrainStep step, Metrics metrics, double lr) {
         int epoch = p.epoch + 1;
+        if (group.size() > 1) {
+            // the epoch's loss is the mean over ranks; its images those of all ranks
+            double[] all = group.allgather(new double[] {p.lossSum, p.images});
+            double loss = 0;
+            long images = 0;
+            for (int r = 0; r < group.size(); r++) {
+                loss += all[2 * r];
+                images += (long) all[2 * r + 1];
+            }
+            p.lossSum = loss / group.size();
+            p.images = images;
+        }
         boolean best = selectsOnValidation()
                 ? metrics == null || p.bestEpoch == 0 || better(metrics, p.history.get(p.bestEpoch - 1).val())
                 : epoch == config.epochs();
         if (best) {
             p.bestEpoch = epoch;
             p.epochsSinceBest = 0;
-            Weights.put(new Checkpoint(Json.MAPPER.valueToTree(new BestHeader(epoch, metrics))), step.parameters())
-                    .write(dir.resolve(BEST));
+            if (writes()) {
+                Weights.put(new Checkpoint(Json.MAPPER.valueToTree(new BestHeader(epoch, metrics))),
+                        step.parameters()).write(dir.resolve(BEST));
+            }
         } else {
             p.epochsSinceBest++;
         }
@@ -231,7 +272,12 @@ final class Trainer {
                 .optPrefetch(config.prefetch()).optSeed(config.seed()).build();
     }
 
-    private Progress restore(TrainStep step) {
+    /** Whether this process writes the run's files: rank 0 only. */
+    private boolean writes() {
+        return group.rank() == 0;
+    }
+
+    private Progress restore(TrainStep step, int steps) {
         Path file = dir.resolve(LAST);
         Checkpoint checkpoint = Checkpoint.read(file);
         Progress p;
@@ -242,11 +288,25 @@ final class Trainer {
         }
         Weights.load(checkpoint, step.parameters(), file);
         step.optimizer().importState(step.parameters().segments(), checkpoint.section(OPTIMIZER), p.optimizerSteps);
+        if (group.rank() != 0) {
+            p.images = 0; // the checkpoint's count (rank 0's) is summed over the ranks at the end of the epoch
+        }
+        int ranksBefore = Math.max(1, p.ranks);
+        if (ranksBefore != group.size()) {
+            if (config.stepsPerEpoch() == 0) {
+                long samples = (long) p.step * config.batchSize() * ranksBefore;
+                p.step = (int) (samples / ((long) config.batchSize() * group.size()));
+            }
+            p.globalStep = (long) p.epoch * steps + p.step;
+        }
         return p;
     }
 
     private void saveLast(Progress p, TrainStep step) {
         lastSave = System.nanoTime();
+        if (!writes()) {
+            return;
+        }
         p.optimizerSteps = step.optimizer().steps();
         Checkpoint checkpoint = Weights.put(new Checkpoint(Json.MAPPER.valueToTree(p)), step.parameters());
         FloatBuffer optimizer = Checkpoint.floats(step.optimizer().stateSize());
@@ -256,12 +316,18 @@ final class Trainer {
 
     /** The checkpoint is the record of finished epochs; metrics.jsonl is made to agree with it. */
     private void rewriteMetrics(List<EpochMetrics> history) {
+        if (!writes()) {
+            return;
+        }
         StringBuilder lines = new StringBuilder();
         history.forEach(m -> lines.append(Json.line(m)).append('\n'));
         AtomicFiles.writeString(dir.resolve(METRICS), lines.toString());
     }
 
     private void appendMetrics(EpochMetrics m) {
+        if (!writes()) {
+            return;
+        }
         try {
             Files.writeString(dir.resolve(METRICS), Json.line(m) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

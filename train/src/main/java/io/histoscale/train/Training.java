@@ -15,6 +15,7 @@ import io.histoscale.train.data.Seeds;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,11 +61,24 @@ public final class Training {
      */
     public static Outcome start(TrainConfig config, Path data, int folderPatchSize, Path runDir, String codeVersion,
                                 List<String> command, TrainListener listener) {
-        requireEmpty(runDir);
+        return start(config, data, folderPatchSize, runDir, codeVersion, command, listener, ProcessGroup.SINGLE);
+    }
+
+    /**
+     * Starts a new data-parallel run: every rank of {@code group} calls this with the same arguments; rank 0 creates
+     * the run's files, and each rank trains on its share of every global batch of {@code group.size()} ×
+     * {@code config.batchSize()} patches.
+     *
+     * @throws UserException on every rank when the ranks were given different configurations
+     */
+    public static Outcome start(TrainConfig config, Path data, int folderPatchSize, Path runDir, String codeVersion,
+                                List<String> command, TrainListener listener, ProcessGroup group) {
+        requireSameEverywhere(group, "the training configuration", Json.line(config) + "\n" + absolute(data) + "\n"
+                + folderPatchSize + "\n" + absolute(runDir));
+        onRankZero(group, () -> requireEmpty(runDir));
         try (DataSources.Opened opened = DataSources.open(data, folderPatchSize)) {
-            RunInfo run = newRun(config, opened, codeVersion, command);
-            run.write(runDir);
-            return train(run, opened.source(), runDir, listener);
+            onRankZero(group, () -> newRun(config, opened, codeVersion, command).write(runDir));
+            return train(RunInfo.read(runDir), opened.source(), runDir, listener, group);
         }
     }
 
@@ -75,6 +89,16 @@ public final class Training {
      * @throws UserException when the data differ from those the run was started on
      */
     public static Outcome resume(Path runDir, Path data, TrainListener listener) {
+        return resume(runDir, data, listener, ProcessGroup.SINGLE);
+    }
+
+    /**
+     * Continues a run with the ranks of {@code group}, however many trained it before.
+     *
+     * @throws UserException on every rank when the ranks were given different run folders or data
+     */
+    public static Outcome resume(Path runDir, Path data, TrainListener listener, ProcessGroup group) {
+        requireSameEverywhere(group, "the run to resume", absolute(runDir) + "\n" + (data == null ? "" : absolute(data)));
         RunInfo run = RunInfo.read(runDir);
         Path path = data != null ? data : Path.of(run.data().path());
         try (DataSources.Opened opened = DataSources.open(path, run.data().width())) {
@@ -83,15 +107,65 @@ public final class Training {
                         + "(its manifest hash " + opened.info().sha256() + " differs from " + run.data().sha256()
                         + "): give the original data");
             }
-            return train(run, opened.source(), runDir, listener);
+            return train(run, opened.source(), runDir, listener, group);
         }
     }
 
-    private static Outcome train(RunInfo run, PatchSource source, Path runDir, TrainListener listener) {
+    private static Outcome train(RunInfo run, PatchSource source, Path runDir, TrainListener listener,
+                                 ProcessGroup group) {
         if (run.config().cvFolds() > 0) {
+            if (group.size() > 1) {
+                throw new UserException("--cv-folds with several ranks is not supported yet: cross-validate with "
+                        + "one rank, or train a single split with --ranks");
+            }
             return new Outcome(run, null, CrossValidation.run(run, source, runDir, listener));
         }
-        return new Outcome(run, new Trainer(run, source, runDir, listener).run(), null);
+        return new Outcome(run, new Trainer(run, source, runDir, listener, group).run(), null);
+    }
+
+    /**
+     * Runs {@code action} on rank 0 only and tells every rank whether it failed, so that no rank waits for one that
+     * has stopped; rank 0 rethrows its failure, the others report it.
+     */
+    private static void onRankZero(ProcessGroup group, Runnable action) {
+        RuntimeException failure = null;
+        if (group.rank() == 0) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        boolean failed = group.allgather(new double[] {failure == null ? 0 : 1})[0] != 0;
+        if (failure != null) {
+            throw failure;
+        }
+        if (failed) {
+            throw new UserException("rank 0 could not start the run: see its error message");
+        }
+    }
+
+    /** @throws UserException on every rank unless all ranks give the same {@code text} */
+    private static void requireSameEverywhere(ProcessGroup group, String what, String text) {
+        if (group.size() == 1) {
+            return;
+        }
+        double[] all = group.allgather(new double[] {fingerprint(text)});
+        for (int r = 1; r < all.length; r++) {
+            if (all[r] != all[0]) {
+                throw new UserException("ranks disagree on " + what + ": rank " + r + "'s differs from rank 0's; "
+                        + "launch every rank with the same arguments");
+            }
+        }
+    }
+
+    /** 48 bits of the text's SHA-256: exact in a double. */
+    private static double fingerprint(String text) {
+        return Long.parseLong(DataSources.sha256(text.getBytes(StandardCharsets.UTF_8)).substring(0, 12), 16);
+    }
+
+    private static String absolute(Path path) {
+        return path.toAbsolutePath().normalize().toString();
     }
 
     /** The run.json of a new run; with cross-validation, the parent's (the folds get theirs as they start). */

@@ -73,12 +73,22 @@ public final class BatchLoader implements AutoCloseable {
      * gets the augmentation of {@code Seeds.random(seed, AUGMENTATION, epoch, i)}.
      */
     public Batches training(long[] order, int epoch, int firstBatch) {
-        return new Batches(order, epoch, firstBatch, true);
+        return training(order, epoch, firstBatch, 0, 1);
+    }
+
+    /**
+     * Rank {@code rank}'s share of an epoch of data-parallel training over {@code ranks} processes: batch {@code k}
+     * holds samples {@code [k·B·ranks + rank·B, … + B)} of {@code order} (B the batch size), so the ranks' batches
+     * together make the global batch {@code k} of one process with batch {@code B·ranks}, with the same augmentation.
+     * {@code firstBatch} counts global batches.
+     */
+    public Batches training(long[] order, int epoch, int firstBatch, int rank, int ranks) {
+        return new Batches(order, epoch, firstBatch, true, rank, ranks);
     }
 
     /** Batches of the evaluation inputs of {@code indices}, in that order. */
     public Batches evaluation(long[] indices) {
-        return new Batches(indices, 0, 0, false);
+        return new Batches(indices, 0, 0, false, 0, 1);
     }
 
     @Override
@@ -91,6 +101,8 @@ public final class BatchLoader implements AutoCloseable {
         private final long[] order;
         private final int epoch;
         private final boolean augment;
+        private final int rank;
+        private final int ranks;
         private final int count;
         private int scheduled;
         private final Deque<Pending> inFlight = new ArrayDeque<>();
@@ -99,11 +111,14 @@ public final class BatchLoader implements AutoCloseable {
         private record Pending(ByteBuffer buffer, HostBatch batch, CompletableFuture<Void> done) {
         }
 
-        private Batches(long[] order, int epoch, int firstBatch, boolean augment) {
+        private Batches(long[] order, int epoch, int firstBatch, boolean augment, int rank, int ranks) {
             this.order = order;
             this.epoch = epoch;
             this.augment = augment;
-            this.count = (order.length + batchSize - 1) / batchSize;
+            this.rank = rank;
+            this.ranks = ranks;
+            long global = (long) batchSize * ranks;
+            this.count = (int) ((order.length + global - 1) / global);
             this.scheduled = firstBatch;
         }
 
@@ -157,8 +172,8 @@ public final class BatchLoader implements AutoCloseable {
         }
 
         private Pending schedule(int number, ByteBuffer buffer) {
-            int from = number * batchSize;
-            int n = Math.min(batchSize, order.length - from);
+            int from = (number * ranks + rank) * batchSize;
+            int n = Math.max(0, Math.min(batchSize, order.length - from));
             long[] indices = new long[n];
             int[] labels = new int[n];
             System.arraycopy(order, from, indices, 0, n);
