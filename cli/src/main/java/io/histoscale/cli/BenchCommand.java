@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 InferBenchCommand.class,
                 ParallelBench.Allreduce.class,
                 ParallelBench.Scaling.class,
+                io.histoscale.cli.federation.FederateBenchCommand.class,
                 TrainBenchCommand.class
         })
 final class BenchCommand implements Runnable {

@@ -25,6 +25,9 @@ import java.util.Properties;
                 BenchCommand.class,
                 RunsCommand.class,
                 WatchCommand.class,
+                io.histoscale.cli.federation.PkiCommand.class,
+                io.histoscale.cli.federation.SiteCommand.class,
+                io.histoscale.cli.federation.FederateCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -12,8 +12,11 @@ import io.histoscale.train.metrics.Predictions;
 import java.util.List;
 import java.util.function.IntConsumer;
 
-/** Class probabilities of a model for patches, batch by batch, with batch normalisation in inference mode. */
-final class Inference {
+/**
+ * Class probabilities of a model for patches, batch by batch, with batch normalisation in inference mode. Public so
+ * that federated training (the federation module) scores global and per-site models exactly as training does.
+ */
+public final class Inference {
 
     private Inference() {
     }
@@ -23,7 +26,7 @@ final class Inference {
      *
      * @param progress told the number of patches of each finished batch
      */
-    static Predictions predict(Model model, BatchLoader loader, long[] indices, List<String> classes,
+    public static Predictions predict(Model model, BatchLoader loader, long[] indices, List<String> classes,
                                IntConsumer progress) {
         ParameterStore parameters = new ParameterStore(model.getNDManager(), false);
         Predictions predictions = new Predictions(classes);
