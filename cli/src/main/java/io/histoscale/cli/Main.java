@@ -12,6 +12,7 @@ import java.util.Properties;
 /** The {@code histoscale} command line: one entry point for every pipeline stage. */
 @Command(name = "histoscale",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand
         versionProvider = Main.Version.class,
         description = "Deep learning on whole-slide images, from slides to patient stage.",
         subcommands = {

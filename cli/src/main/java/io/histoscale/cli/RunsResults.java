@@ -33,7 +33,9 @@ final class RunsResults {
 
     /** {@code tile}, {@code train}, {@code federate site}: the subcommand names below {@code histoscale}. */
     static String kind(List<CommandLine> chain) {
-        return chain.stream().skip(1).map(CommandLine::getCommandName).collect(Collectors.joining(" "));
+        // Without the root "histoscale" when there is one; the demo runs tile, train and stage as roots of their own.
+        boolean rooted = chain.get(0).getCommand() instanceof Main;
+        return chain.stream().skip(rooted ? 1 : 0).map(CommandLine::getCommandName).collect(Collectors.joining(" "));
     }
 
     /** Every option of the command (defaults included) and its inputs, by name, as JSON-friendly values. */
