@@ -1,5 +1,6 @@
 package io.histoscale.staging;
 
+import io.histoscale.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.histoscale.staging;
 
+import io.histoscale.AtomicFiles;
 import io.histoscale.UserException;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
@@ -166,7 +167,7 @@ public final class StageTable {
 
     /** Writes {@link #toCsv()}, replacing the file in one step. */
     public void write(Path file) {
-        AtomicFiles.write(file, toCsv());
+        AtomicFiles.writeString(file, toCsv());
     }
 
     private static String unnamedPatient(String slide) {

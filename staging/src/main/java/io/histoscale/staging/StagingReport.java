@@ -1,5 +1,6 @@
 package io.histoscale.staging;
 
+import io.histoscale.AtomicFiles;
 import io.histoscale.UserException;
 import io.histoscale.slide.annotation.AnnotationRegion;
 import io.histoscale.slide.annotation.Annotations;
@@ -98,12 +99,12 @@ public final class StagingReport {
         for (SlideResult s : byName.values()) {
             String stem = stem(s.slideName());
             s.heatmap().save(slideDir.resolve(stem + ".heatmap"));
-            AtomicFiles.write(slideDir.resolve(stem + ".lesions.csv"), lesionCsv(s.lesions()));
-            AtomicFiles.write(slideDir.resolve(stem + ".geojson"), geoJson(s.lesions()));
+            AtomicFiles.writeString(slideDir.resolve(stem + ".lesions.csv"), lesionCsv(s.lesions()));
+            AtomicFiles.writeString(slideDir.resolve(stem + ".geojson"), geoJson(s.lesions()));
             AtomicFiles.write(slideDir.resolve(stem + ".png"), encode(HeatmapOverlay.withScale(s.overlay()), "png", 0));
         }
         Path html = outDir.resolve("report.html");
-        AtomicFiles.write(html, html(byName, predicted, agreement));
+        AtomicFiles.writeString(html, html(byName, predicted, agreement));
         return new Written(predicted, agreement, html);
     }
 

@@ -5,7 +5,7 @@ import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.Splits;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
-import io.histoscale.train.checkpoint.AtomicFiles;
+import io.histoscale.AtomicFiles;
 import io.histoscale.train.metrics.Metrics;
 import io.histoscale.train.metrics.Predictions;
 

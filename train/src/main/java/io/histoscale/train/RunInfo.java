@@ -6,7 +6,7 @@ import io.histoscale.dataset.GroupBy;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.train.DataSources.DataInfo;
 import io.histoscale.train.augment.Macenko;
-import io.histoscale.train.checkpoint.AtomicFiles;
+import io.histoscale.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import io.histoscale.model.TorchEngine;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.Macenko;
 import io.histoscale.train.augment.PatchTransform;
-import io.histoscale.train.checkpoint.AtomicFiles;
+import io.histoscale.AtomicFiles;
 import io.histoscale.train.checkpoint.Checkpoint;
 import io.histoscale.train.data.BatchLoader;
 import io.histoscale.train.data.HostBatch;

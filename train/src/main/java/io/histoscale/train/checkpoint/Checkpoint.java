@@ -1,5 +1,6 @@
 package io.histoscale.train.checkpoint;
 
+import io.histoscale.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.UserException;

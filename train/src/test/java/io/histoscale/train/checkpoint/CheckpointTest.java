@@ -1,5 +1,6 @@
 package io.histoscale.train.checkpoint;
 
+import io.histoscale.AtomicFiles;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.histoscale.UserException;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,14 +81,17 @@ class CheckpointTest {
     }
 
     @Test
-    void aFailedWriteLeavesThePreviousFile() {
+    void aFailedWriteLeavesThePreviousFile() throws IOException {
         Path file = tmp.resolve("x.ckpt");
         numbered(1, 1000).write(file);
         assertThatThrownBy(() -> AtomicFiles.write(file, channel -> {
             AtomicFiles.writeFully(channel, java.nio.ByteBuffer.wrap(new byte[100]));
             throw new IOException("disk full");
-        })).isInstanceOf(UncheckedIOException.class);
+        })).isInstanceOf(UserException.class).hasMessageContaining("disk full");
         assertThat(checkWhole(file, 1000)).isEqualTo(1);
+        try (var left = Files.list(tmp)) {
+            assertThat(left).containsExactly(file); // the failed write's temporary file is gone
+        }
     }
 
     /**
