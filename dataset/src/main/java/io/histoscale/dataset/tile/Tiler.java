@@ -1,5 +1,6 @@
 package io.histoscale.dataset.tile;
 
+import io.histoscale.AtomicFiles;
 import io.histoscale.UserException;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
@@ -16,6 +17,7 @@ import io.histoscale.slide.tissue.TissueMask;
 import io.histoscale.slide.tissue.TissueOptions;
 
 import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -223,14 +225,13 @@ public final class Tiler {
     }
 
     private void writeThumbnail(Slide slide, TissueMask mask, PatchGrid grid, List<String> labels, String name) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
-            Files.createDirectories(thumbnails);
-            Path tmp = thumbnails.resolve(name + ".png.tmp");
-            ImageIO.write(GridOverlay.render(slide, mask, grid.patches(), labels), "png", tmp.toFile());
-            Files.move(tmp, thumbnails.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ImageIO.write(GridOverlay.render(slide, mask, grid.patches(), labels), "png", png);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write thumbnail of " + name + " into " + thumbnails, e);
+            throw new UncheckedIOException("cannot encode the thumbnail of " + name, e);
         }
+        AtomicFiles.write(thumbnails.resolve(name + ".png"), png.toByteArray());
     }
 
     String patientOf(String slideName) {
