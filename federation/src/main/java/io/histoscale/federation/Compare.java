@@ -28,7 +28,7 @@ import java.util.Map;
  * aside, and each strategy's final model is scored on it. Equal training budgets: centrally hosted trains
  * {@code epochs} epochs over all sites' patches; FedAvg and FedProx {@code epochs} rounds of one local epoch; cyclical
  * transfer {@code epochs} cycles of one epoch per hop; single transfer and the ensemble up to {@code epochs} epochs
- * per site with early stopping.
+ * per site with early stopping. A cosine learning-rate schedule anneals each over that budget.
  *
  * <p>Writes {@code compare.json} and {@code compare.md} (the table), the partition, and each strategy's run folder.
  */
@@ -83,10 +83,10 @@ public final class Compare {
                     s.aucSd(), s.accuracy(), s.accuracySd(), bytes((long) s.bytes()), s.wallSeconds(), s.rounds()));
         }
         md.append(String.format(Locale.ROOT, "%n%d repeats (seeds %d..%d: split and training), %d sites, %s, input "
-                        + "%d px, budget %.0f epochs, %s lr %s; per-seed tables in seed-N/compare.md%n", repeats,
-                o.seed(), o.seed() + repeats - 1, o.sites(), o.template().model.architecture,
+                        + "%d px, budget %.0f epochs, %s lr %s (%s); per-seed tables in seed-N/compare.md%n",
+                repeats, o.seed(), o.seed() + repeats - 1, o.sites(), o.template().model.architecture,
                 o.template().model.inputSize, o.template().epochs, o.template().training.optimizer,
-                o.template().training.learningRate));
+                o.template().training.learningRate, o.template().training.lrSchedule));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("repeats", repeats);
         json.put("summary", summaries);
@@ -135,6 +135,7 @@ public final class Compare {
         p.training = new Plan.Training();
         p.training.batchSize = template.training.batchSize;
         p.training.learningRate = template.training.learningRate;
+        p.training.lrSchedule = template.training.lrSchedule;
         p.training.optimizer = template.training.optimizer;
         p.training.seed = seed;
         return p;
@@ -305,10 +306,11 @@ public final class Compare {
                     bytes(r.bytes()), r.wallSeconds(), r.rounds()));
         }
         md.append(String.format(Locale.ROOT, "%n%d sites (%s, skew %s); %s test patches; %s, input %d px; "
-                        + "budget %.0f epochs; %s lr %s, batch %d%n", o.sites(), description.get("split"),
+                        + "budget %.0f epochs; %s lr %s (%s), batch %d%n", o.sites(), description.get("split"),
                 description.get("skew"), ((Map<?, ?>) description.get("test")).get("patches"),
                 o.template().model.architecture, o.template().model.inputSize, o.template().epochs,
-                o.template().training.optimizer, o.template().training.learningRate, o.template().training.batchSize));
+                o.template().training.optimizer, o.template().training.learningRate,
+                o.template().training.lrSchedule, o.template().training.batchSize));
         return md.toString();
     }
 

@@ -262,6 +262,8 @@ public final class Coordinator implements AutoCloseable {
         Task.Builder t = Task.newBuilder().setKind(Task.Kind.TRAIN).setRound(round).setTransfer(transfer)
                 .setEpochs(a.epochs()).setPatience(a.patience()).setMu((float) a.mu())
                 .setLearningRate((float) plan.training.learningRate).setOptimizer(plan.training.optimizer)
+                .setLrSchedule(plan.training.lrSchedule).setProgressFrom(a.progress().from())
+                .setProgressTo(a.progress().to())
                 .setBatchSize(plan.training.batchSize).setSeed(plan.training.seed + round)
                 .setFromPeer(a.fromPeer()).setArchitecture(plan.model.architecture)
                 .setInputSize(plan.model.inputSize).setDownsample(plan.model.downsample).setClasses(plan.model.classes);

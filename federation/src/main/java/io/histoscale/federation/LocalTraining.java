@@ -7,6 +7,7 @@ import io.histoscale.dataset.PatchSource;
 import io.histoscale.model.FlatParameters;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.train.Inference;
+import io.histoscale.train.LearningRateSchedule;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.PatchTransform;
 import io.histoscale.train.data.BatchLoader;
@@ -29,9 +30,37 @@ import java.util.List;
  */
 public final class LocalTraining implements AutoCloseable {
 
-    /** What a task asks for. */
+    /** What a task asks for; {@code learningRate} is the schedule's peak. */
     public record Task(double epochs, int patience, double learningRate, String optimizer, double mu, int batchSize,
-                       long seed) {
+                       long seed, Schedule schedule) {
+    }
+
+    /**
+     * The learning rate over a strategy's whole training budget ({@code constant} or {@code cosine}: annealed to 0
+     * at its end) and the share {@code from..to} of that budget one task covers. The task's steps are laid evenly
+     * along its share, so a rate is a function of global progress alone: 90 central steps over the whole budget get
+     * the same rates as 90 one-step cyclical hops, and a site needs nothing but its task.
+     */
+    public record Schedule(String kind, double from, double to) {
+        public static final List<String> KINDS = List.of("constant", "cosine");
+        public static final Schedule CONSTANT = new Schedule("constant", 0, 1);
+
+        public Schedule {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("learning-rate schedule '" + kind + "' is not one of " + KINDS);
+            }
+            if (!(0 <= from && from < to && to <= 1)) {
+                throw new IllegalArgumentException("budget share " + from + ".." + to + " is not within 0..1");
+            }
+        }
+
+        /** The rate of step {@code step} (from 0) of a task of {@code steps} steps, for the peak rate {@code peak}. */
+        public double rate(double peak, long step, long steps) {
+            // the train module's schedule over the whole budget, counted in steps of this task's size
+            long whole = Math.max(steps, Math.round(steps / (to - from)));
+            long first = Math.round(from * whole);
+            return new LearningRateSchedule(kind, peak, 0, whole, 1, 1).at(first + step);
+        }
     }
 
     /** What a task produced: the weights to hand on and aggregate numbers only. */
@@ -119,6 +148,7 @@ public final class LocalTraining implements AutoCloseable {
                 try (BatchLoader.Batches batches = loader.training(epochOrder, epoch, 0)) {
                     while (batches.hasNext()) {
                         HostBatch batch = batches.next();
+                        optimizer.setLearningRate((float) task.schedule().rate(task.learningRate(), steps, totalSteps));
                         try (NDManager m = model.getNDManager().newSubManager()) {
                             lossSum += step.run(batch.images(m), batch.labels(m));
                         }

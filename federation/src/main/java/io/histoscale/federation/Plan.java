@@ -32,7 +32,7 @@ import java.util.List;
  * mu: 0.01                  # fedprox
  * peer_to_peer: false       # cyclical: weights go site to site, the coordinator only orders hops
  * model: {architecture: small, input_size: 64, downsample: 1, classes: 2}
- * training: {batch_size: 32, learning_rate: 0.001, optimizer: adam, seed: 7}
+ * training: {batch_size: 32, learning_rate: 0.001, lr_schedule: constant, optimizer: adam, seed: 7}
  * listen: 127.0.0.1:7443
  * pki: pki                  # folder of ca.crt and coordinator.crt/.key
  * name: coordinator         # the coordinator's certificate
@@ -84,6 +84,11 @@ public final class Plan {
     public static final class Training {
         public int batchSize = 32;
         public double learningRate = 1e-3;
+        /**
+         * {@code constant}, or {@code cosine}: annealed from {@code learning_rate} to 0 over each strategy's training
+         * budget (central's epochs, cyclical's hops, FedAvg's rounds, each per-site model's epochs).
+         */
+        public String lrSchedule = "constant";
         public String optimizer = "adam";
         public long seed = 7;
     }
@@ -162,6 +167,10 @@ public final class Plan {
         }
         if (!List.of("adam", "sgd").contains(training.optimizer)) {
             throw new UserException(where + ": training.optimizer '" + training.optimizer + "' is not adam or sgd");
+        }
+        if (!LocalTraining.Schedule.KINDS.contains(training.lrSchedule)) {
+            throw new UserException(where + ": training.lr_schedule '" + training.lrSchedule + "' is not one of "
+                    + LocalTraining.Schedule.KINDS);
         }
         if (peerToPeer && !strategy.equals("cyclical")) {
             throw new UserException(where + ": peer_to_peer applies to strategy cyclical only");

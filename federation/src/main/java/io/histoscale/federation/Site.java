@@ -256,7 +256,8 @@ public final class Site implements AutoCloseable {
             LocalTraining.Outcome outcome;
             try {
                 outcome = trainer(task).run(start, new LocalTraining.Task(task.getEpochs(), task.getPatience(),
-                        task.getLearningRate(), task.getOptimizer(), task.getMu(), task.getBatchSize(), task.getSeed()));
+                        task.getLearningRate(), task.getOptimizer(), task.getMu(), task.getBatchSize(), task.getSeed(),
+                        schedule(task)));
             } catch (RuntimeException e) {
                 sendFailure(task, e.toString());
                 return true;
@@ -293,6 +294,12 @@ public final class Site implements AutoCloseable {
                     v != null && v.auc() != null ? String.format(Locale.ROOT, ", validation AUC %.3f", v.auc()) : "",
                     handed ? ", handed to " + task.getNextPeerName() : "");
             return true;
+        }
+
+        /** The task's learning-rate schedule; constant when it names none (a coordinator from before schedules). */
+        private static LocalTraining.Schedule schedule(Task task) {
+            return task.getLrSchedule().isEmpty() ? LocalTraining.Schedule.CONSTANT
+                    : new LocalTraining.Schedule(task.getLrSchedule(), task.getProgressFrom(), task.getProgressTo());
         }
 
         private LocalTraining trainer(Task task) {

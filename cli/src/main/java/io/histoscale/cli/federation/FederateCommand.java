@@ -5,6 +5,7 @@ import io.histoscale.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.federation.Compare;
 import io.histoscale.federation.Coordinator;
+import io.histoscale.federation.LocalTraining;
 import io.histoscale.federation.ModelShapes;
 import io.histoscale.federation.Partition;
 import io.histoscale.federation.Plan;
@@ -108,6 +109,9 @@ public final class FederateCommand implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default ${DEFAULT-VALUE}).")
         double lr;
 
+        @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or cosine: annealed to 0 over each strategy's budget (central's epochs, cyclical's hops, FedAvg's rounds, each site model's epochs) (default ${DEFAULT-VALUE}).")
+        String lrSchedule;
+
         @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9); its state starts afresh every task (default ${DEFAULT-VALUE}).")
         String optimizer;
 
@@ -125,6 +129,10 @@ public final class FederateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (!LocalTraining.Schedule.KINDS.contains(lrSchedule)) {
+                throw new UserException("--lr-schedule '" + lrSchedule + "' is not one of "
+                        + LocalTraining.Schedule.KINDS);
+            }
             Plan template = new Plan();
             template.model.architecture = model;
             template.model.inputSize = size;
@@ -134,6 +142,7 @@ public final class FederateCommand implements Callable<Integer> {
             template.mu = mu;
             template.training.batchSize = batch;
             template.training.learningRate = lr;
+            template.training.lrSchedule = lrSchedule;
             template.training.optimizer = optimizer;
             template.training.seed = seed;
             template.faults.joinTimeoutSeconds = 300;

@@ -33,7 +33,8 @@ final class Cyclical implements Strategy {
         String site = sites.get((round - 1) % sites.size()).name();
         boolean fromPeer = peerToPeer && site.equals(state.heldBy());
         String next = peerToPeer && round < cycles * sites.size() ? sites.get(round % sites.size()).name() : null;
-        return List.of(new Assignment(site, 0, epochsPerHop, 0, 0, fromPeer, next));
+        return List.of(new Assignment(site, 0, epochsPerHop, 0, 0, fromPeer, next,
+                Progress.round(round, cycles * sites.size())));
     }
 
     @Override

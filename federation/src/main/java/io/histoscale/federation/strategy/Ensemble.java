@@ -31,7 +31,8 @@ final class Ensemble implements Strategy {
         if (round > 1) {
             return List.of();
         }
-        return sites.stream().map(s -> new Assignment(s.name(), 0, maxEpochs, Math.max(1, patience), 0, false, null))
+        return sites.stream().map(s -> new Assignment(s.name(), 0, maxEpochs, Math.max(1, patience), 0, false, null,
+                Progress.WHOLE))
                 .toList();
     }
 

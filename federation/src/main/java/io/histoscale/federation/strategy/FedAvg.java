@@ -32,7 +32,8 @@ final class FedAvg implements Strategy {
         if (round > rounds) {
             return List.of();
         }
-        return sites.stream().map(s -> new Assignment(s.name(), 0, localEpochs, 0, mu, false, null)).toList();
+        return sites.stream().map(s -> new Assignment(s.name(), 0, localEpochs, 0, mu, false, null,
+                Progress.round(round, rounds))).toList();
     }
 
     @Override

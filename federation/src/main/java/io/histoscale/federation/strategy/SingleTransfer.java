@@ -27,7 +27,7 @@ final class SingleTransfer implements Strategy {
             return List.of();
         }
         return List.of(new Assignment(sites.get(round - 1).name(), 0, maxEpochs, Math.max(1, patience), 0, false,
-                null));
+                null, Progress.WHOLE));
     }
 
     @Override

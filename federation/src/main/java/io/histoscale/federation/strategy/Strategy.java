@@ -68,11 +68,33 @@ public interface Strategy {
      * @param mu       FedProx's proximal weight (0: none)
      * @param fromPeer start from the weights the previous site hands over directly, not the coordinator's
      * @param nextPeer hand the result straight to this site (peer-to-peer), or null to return it
+     * @param progress the part of the strategy's training budget the task covers (the learning-rate schedule's x)
      */
     record Assignment(String site, int model, double epochs, int patience, double mu, boolean fromPeer,
-                      String nextPeer) {
+                      String nextPeer, Progress progress) {
         public static Assignment train(String site, double epochs) {
-            return new Assignment(site, 0, epochs, 0, 0, false, null);
+            return new Assignment(site, 0, epochs, 0, 0, false, null, Progress.WHOLE);
+        }
+    }
+
+    /**
+     * Where a task lies in its strategy's training budget, as shares from 0 to 1: a learning-rate schedule is a
+     * function of this global progress, so every strategy anneals alike over the same budget (central over its
+     * epochs, cyclical over its hops, FedAvg over its rounds, each per-site model over its own epochs).
+     */
+    record Progress(double from, double to) {
+        /** A task that is the whole budget. */
+        public static final Progress WHOLE = new Progress(0, 1);
+
+        public Progress {
+            if (!(0 <= from && from < to && to <= 1)) {
+                throw new IllegalArgumentException("progress " + from + ".." + to + " is not within 0..1");
+            }
+        }
+
+        /** Round {@code round} (from 1) of {@code rounds} equal ones. */
+        public static Progress round(int round, int rounds) {
+            return new Progress((round - 1) / (double) rounds, Math.min(1, round / (double) rounds));
         }
     }
 
