@@ -15,7 +15,6 @@ import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +84,7 @@ final class StoreBench implements Callable<Integer> {
             BenchCommand.print(out);
             return 0;
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            Peers.deleteTree(work);
         }
     }
 

@@ -3,6 +3,7 @@ package io.histoscale.federation;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStore;
@@ -19,12 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * What federation costs per round: a coordinator and one real site process over loopback mutual TLS run FedAvg
@@ -98,8 +97,8 @@ public final class FederationBench {
             for (int i = 0; i < overhead.length; i++) {
                 overhead[i] = roundSeconds[i] - trainSeconds[i];
             }
-            double ours = median(overhead);
-            double train = median(trainSeconds);
+            double ours = Peers.median(overhead);
+            double train = Peers.median(trainSeconds);
             double budget = 0.05 * train;
             long bytes = timed.get(0).path("bytes").asLong();
             AuditShapes shapes = new AuditShapes(ModelShapes.sizes(plan.model.id()));
@@ -112,7 +111,7 @@ public final class FederationBench {
             result.put("overhead_share", round(ours / train));
             result.put("goal_share", 0.05);
             result.put("train_seconds_per_round", round(train));
-            result.put("round_seconds", round(median(roundSeconds)));
+            result.put("round_seconds", round(Peers.median(roundSeconds)));
             result.put("bytes_per_round", bytes);
             result.put("model_floats", shapes.floats());
             result.put("model", model);
@@ -127,7 +126,7 @@ public final class FederationBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            delete(dir);
+            Peers.deleteTree(dir);
         }
     }
 
@@ -154,22 +153,7 @@ public final class FederationBench {
         }
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
     private static double round(double v) {
         return Math.round(v * 10000) / 10000.0;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // temporary files; leaving them is harmless
-        }
     }
 }

@@ -15,19 +15,14 @@ import io.histoscale.slide.Slides;
 import io.histoscale.slide.tissue.PatchGrid;
 import io.histoscale.train.data.HostBatch;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -42,7 +37,6 @@ import java.util.stream.Collectors;
  * Rounds alternate between the two sides; medians are reported.
  */
 public final class InferBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PACKAGES = "python3-torch python3-openslide python3-numpy";
 
     private final Path slide;
@@ -100,7 +94,7 @@ public final class InferBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            Peers.deleteTree(work);
         }
         double o = Peers.median(ours), p = Peers.median(peers);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -131,49 +125,18 @@ public final class InferBench {
 
     /** The peer's scripts (it imports the networks of the training benchmark) and the grid's coordinates. */
     private static void writePeer(Path work, PatchGrid grid) throws IOException {
-        copyResource(InferBench.class, "torch_infer_bench.py", work);
-        copyResource(io.histoscale.train.step.TrainStep.class, "torch_train_bench.py", work);
+        Peers.copyScript(InferBench.class, "torch_infer_bench.py", work);
+        Peers.copyScript(io.histoscale.train.step.TrainStep.class, "torch_train_bench.py", work);
         String coords = grid.patches().stream().map(p -> p.x() + " " + p.y()).collect(Collectors.joining("\n"));
         Files.writeString(work.resolve("coords.txt"), coords + "\n", StandardCharsets.UTF_8);
     }
 
-    private JsonNode runPeer(Path work, PatchGrid grid) throws IOException {
-        if (!Files.isExecutable(Peers.PYTHON)) {
-            throw new UserException(Peers.PYTHON + " not found: install Debian's " + PACKAGES);
-        }
-        List<String> command = new ArrayList<>(List.of(Peers.PYTHON.toString(), work.resolve("torch_infer_bench.py").toString(),
+    private JsonNode runPeer(Path work, PatchGrid grid) {
+        return Peers.runScript(work.resolve("torch_infer_bench.py"), PACKAGES,
                 "--slide", slide.toAbsolutePath().toString(), "--coords", work.resolve("coords.txt").toString(),
                 "--level", Integer.toString(grid.level()), "--read-size", Integer.toString(grid.readSize()),
                 "--size", Integer.toString(grid.patchSize()), "--model", model, "--batch", Integer.toString(batch),
-                "--threads", Integer.toString(threads), "--workers", Integer.toString(readers)));
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new UserException("the PyTorch inference peer failed (are " + PACKAGES + " installed?):\n" + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the peer ran", e);
-        }
-        String[] lines = out.strip().split("\n");
-        return JSON.readTree(lines[lines.length - 1]);
-    }
-
-    private static void copyResource(Class<?> owner, String name, Path dir) throws IOException {
-        try (InputStream in = owner.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is missing from the class path of " + owner);
-            Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) return;
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        } catch (IOException e) {
-            // a temporary folder left behind is not worth failing the benchmark for
-        }
+                "--threads", Integer.toString(threads), "--workers", Integer.toString(readers));
     }
 
     private static double round(double v) {

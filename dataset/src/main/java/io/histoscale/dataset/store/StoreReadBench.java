@@ -1,5 +1,6 @@
 package io.histoscale.dataset.store;
 
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.folder.ImageFolder;
@@ -8,13 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * How fast a patch store feeds training: threads fill batches of patches into direct buffers, as a data loader
@@ -127,9 +126,7 @@ public final class StoreReadBench {
                 }
             }
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            Peers.deleteTree(work);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.UserException;
 import io.histoscale.parallel.Communicator;
 import io.histoscale.parallel.MpiCommunicator;
@@ -111,7 +112,7 @@ public final class AllreduceBench {
                     .orElse("").strip());
             return result;
         } finally {
-            deleteTree(work);
+            Peers.deleteTree(work);
         }
     }
 
@@ -157,21 +158,12 @@ public final class AllreduceBench {
         return found;
     }
 
-    static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    private static double median(List<Double> values) {
+        return Peers.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
-        }
     }
 
     /** The C loop, bound from the peer's shared library. */

@@ -2,11 +2,11 @@ package io.histoscale.parallel.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.UserException;
 import io.histoscale.parallel.MpiLaunch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -36,8 +36,8 @@ final class DdpPeer {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("histoscale-ddp");
-            copy(DdpPeer.class.getResourceAsStream(SCRIPT), dir.resolve(SCRIPT));
-            copy(DdpPeer.class.getResourceAsStream(NETWORKS), dir.resolve("torch_train_bench.py"));
+            Peers.copyScript(DdpPeer.class, SCRIPT, dir);
+            Peers.copyScript(DdpPeer.class, NETWORKS, dir);
             int port;
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
@@ -53,19 +53,11 @@ final class DdpPeer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (dir != null) {
-                AllreduceBench.deleteTree(dir);
-            }
+            Peers.deleteTree(dir);
         }
     }
 
     static String version() {
         return version;
-    }
-
-    private static void copy(InputStream in, Path to) throws IOException {
-        try (in) {
-            Files.copy(in, to);
-        }
     }
 }
