@@ -4,17 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.histoscale.AtomicFiles;
 import io.histoscale.UserException;
 import io.histoscale.dataset.SlideEntry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,22 +111,11 @@ record Manifest(String format, int version, int width, int height, int channels,
 
     /** Replaces the manifest atomically; the caller holds the store lock. */
     void write(Path dir) {
-        Path target = dir.resolve(FILE);
-        Path temp = dir.resolve("." + FILE + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(JSON.writeValueAsBytes(this));
-            while (bytes.hasRemaining()) channel.write(bytes);
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + temp, e);
-        }
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot replace " + target, e);
+            AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the manifest of " + dir, e);
         }
-        syncDirectory(dir);
     }
 
     /** Makes renames and new files in {@code dir} durable (Linux needs the directory itself flushed). */
