@@ -1,15 +1,13 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.histoscale.UserException;
+import io.histoscale.core.Json;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.tile.TileBench;
 import io.histoscale.synth.SyntheticSlide;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,11 +38,7 @@ final class BenchCommand implements Runnable {
     }
 
     static void print(Map<String, Object> result) {
-        try {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        System.out.println(Json.pretty(result));
     }
 
     static Path sharedData() {

@@ -1,8 +1,7 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.histoscale.UserException;
+import io.histoscale.core.Json;
+import io.histoscale.core.UserException;
 import io.histoscale.train.DataSources;
 import io.histoscale.train.Evaluation;
 import io.histoscale.train.metrics.Metrics;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,11 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (predictions != null) {
                 out.put("predictions", predictions.toString());
             }
-            try {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            System.out.println(Json.pretty(out));
             return;
         }
         System.out.printf(Locale.ROOT, "%s (epoch %d) on %d patches of %s (%s), positive class %s%n", r.checkpoint(),

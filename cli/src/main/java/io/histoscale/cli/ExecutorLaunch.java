@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.launch.Executor;
 import io.histoscale.launch.Job;

@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.staging.InferBench;
 import io.histoscale.synth.SyntheticSlide;
 import picocli.CommandLine.Command;

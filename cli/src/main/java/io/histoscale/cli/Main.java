@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.parallel.Communicator;
 import io.histoscale.parallel.MpiLaunch;
 

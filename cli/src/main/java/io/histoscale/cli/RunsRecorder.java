@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import picocli.CommandLine;

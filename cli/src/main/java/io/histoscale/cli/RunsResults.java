@@ -1,7 +1,7 @@
 package io.histoscale.cli;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.dataset.store.PatchStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
  */
 final class RunsResults {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunsResults() {
     }
@@ -118,7 +117,7 @@ final class RunsResults {
         if (!Files.exists(file)) return;
         List<JsonNode> epochs = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank()) epochs.add(JSON.readTree(line));
+            if (!line.isBlank()) epochs.add(Json.MAPPER.readTree(line));
         }
         if (epochs.isEmpty()) return;
         JsonNode last = epochs.get(epochs.size() - 1);

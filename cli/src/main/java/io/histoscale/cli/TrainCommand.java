@@ -1,8 +1,7 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.histoscale.UserException;
+import io.histoscale.core.Json;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.parallel.Communicator;
 import io.histoscale.train.CrossValidationResult;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -249,12 +247,7 @@ final class TrainCommand implements Callable<Integer> {
     private void print(Training.Outcome outcome) {
         if (json) {
             Object result = outcome.result() != null ? outcome.result() : outcome.crossValidation();
-            try {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(result));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            System.out.println(Json.pretty(result));
             return;
         }
         TrainResult r = outcome.result();

@@ -1,7 +1,7 @@
 package io.histoscale.cli;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.launch.RunTracker;
 import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;
@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
                 + "it failed or was cancelled."})
 final class WatchCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(paramLabel = "RUN", description = "Run id (or its first characters), as listed by: histoscale runs list.")
     String run;
@@ -108,7 +107,7 @@ final class WatchCommand implements Callable<Integer> {
             for (String line : Files.readAllLines(file)) {
                 if (line.isBlank()) continue;
                 try {
-                    lines.add(JSON.readTree(line));
+                    lines.add(Json.MAPPER.readTree(line));
                 } catch (IOException partial) {
                     break; // a line being written
                 }

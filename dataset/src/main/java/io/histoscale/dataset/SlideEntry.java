@@ -1,6 +1,6 @@
 package io.histoscale.dataset;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 /**
  * Where patches come from: one slide, the patient it belongs to and the centre (hospital, scanner site) that made it.

@@ -1,6 +1,6 @@
 package io.histoscale.dataset;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.histoscale.dataset;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.folder.ImageFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,9 @@
 package io.histoscale.federation;
 
+import io.histoscale.core.Json;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.federation.pki.Pki;
@@ -36,7 +35,6 @@ public final class Compare {
 
     public static final List<String> STRATEGIES = List.of("central", "ensemble", "single", "cyclical", "fedavg",
             "fedprox");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * @param maxPatchesPerSite at most this many patches per site (a stratified random subset), 0 for all
@@ -92,7 +90,7 @@ public final class Compare {
         json.put("summary", summaries);
         json.put("runs", runs);
         try {
-            JSON.writeValue(o.out().resolve("compare.json").toFile(), json);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("compare.json").toFile(), json);
             Files.writeString(o.out().resolve("compare.md"), md.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -176,7 +174,7 @@ public final class Compare {
             description.put("split", o.groupBy().name().toLowerCase(Locale.ROOT) + (o.testWithinSites()
                     ? ", test held out within each site" : ", test groups held out"));
             description.put("skew", o.skew().name().toLowerCase(Locale.ROOT));
-            JSON.writeValue(partitionDir.resolve("partition.json").toFile(), description);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(partitionDir.resolve("partition.json").toFile(), description);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -286,7 +284,7 @@ public final class Compare {
         json.put("epochs", o.template().epochs);
         json.put("rows", rows);
         try {
-            JSON.writeValue(out.resolve("compare.json").toFile(), json);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("compare.json").toFile(), json);
             Files.writeString(out.resolve("compare.md"), markdown(rows, description, o));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,10 +1,10 @@
 package io.histoscale.federation;
 
+import io.histoscale.core.JsonLines;
+import io.histoscale.core.Json;
 import ai.djl.Device;
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -12,7 +12,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.federation.pki.Pki;
 import io.histoscale.federation.proto.CoordinatorGrpc;
 import io.histoscale.federation.proto.CoordinatorMessage;
@@ -37,12 +37,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +67,6 @@ public final class Coordinator implements AutoCloseable {
     public static final String CHECKPOINT = "coordinator.ckpt";
     public static final String ROUNDS = "rounds.jsonl";
     public static final String RESULT = "result.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Plan plan;
     private final Strategy strategy;
@@ -220,7 +216,7 @@ public final class Coordinator implements AutoCloseable {
         Summary summary = new Summary(strategy.name(), state.round(), wall, bytesToSites.get(), bytesFromSites.get(),
                 peerBytes.get(), test, skipped);
         try {
-            Files.writeString(out.resolve(RESULT), JSON.writeValueAsString(summary));
+            Files.writeString(out.resolve(RESULT), Json.pretty(summary));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -326,13 +322,13 @@ public final class Coordinator implements AutoCloseable {
         TestData data = TestData.open(base, plan.test);
         try (data; Evaluator evaluator = new Evaluator(data.source(), data.indices(), plan.model, device, threads)) {
             var predictions = strategy.predict(state, evaluator::score);
-            return new ObjectMapper().valueToTree(predictions.metrics(evaluator.positiveClass()));
+            return Json.MAPPER.valueToTree(predictions.metrics(evaluator.positiveClass()));
         }
     }
 
     private void logRound(int round, double seconds, long bytes, List<Assignment> assignments,
                           List<SiteResult> results) {
-        ObjectNode line = JSON.createObjectNode();
+        ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("round", round);
         line.put("seconds", seconds);
         line.put("bytes", bytes);
@@ -352,18 +348,13 @@ public final class Coordinator implements AutoCloseable {
                 o.put("handed_to", r.handedTo());
             }
         }
-        try {
-            Files.writeString(out.resolve(ROUNDS), new ObjectMapper().writeValueAsString(line) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonLines.append(out.resolve(ROUNDS), line);
         say("round %d: %d/%d site(s) answered in %.1f s, %,d bytes", round, results.size(), assignments.size(),
                 seconds, bytes);
     }
 
     private void save(GlobalState state, double seconds) {
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         header.put("strategy", strategy.name());
         header.put("round", state.round());
         header.put("models", state.models().size());

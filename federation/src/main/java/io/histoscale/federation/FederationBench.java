@@ -1,8 +1,8 @@
 package io.histoscale.federation;
 
+import io.histoscale.core.Json;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.dataset.bench.Peers;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
@@ -87,7 +87,7 @@ public final class FederationBench {
             }
             List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("run").resolve(Coordinator.ROUNDS))) {
-                lines.add(new ObjectMapper().readTree(line));
+                lines.add(Json.MAPPER.readTree(line));
             }
             List<JsonNode> timed = lines.subList(1, lines.size());
             double[] roundSeconds = timed.stream().mapToDouble(l -> l.path("seconds").asDouble()).toArray();

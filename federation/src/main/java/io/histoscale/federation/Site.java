@@ -10,7 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.federation.audit.AuditLog;
 import io.histoscale.federation.pki.Pki;
@@ -31,7 +31,6 @@ import io.histoscale.train.metrics.Metrics;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;

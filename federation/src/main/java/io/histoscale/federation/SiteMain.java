@@ -1,6 +1,6 @@
 package io.histoscale.federation;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.federation.pki.Pki;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;

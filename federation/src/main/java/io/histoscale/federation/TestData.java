@@ -1,6 +1,6 @@
 package io.histoscale.federation;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.train.DataSources;
 

@@ -1,7 +1,7 @@
 package io.histoscale.federation;
 
 import ai.djl.Device;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.federation.LocalTraining.Schedule;
 import io.histoscale.federation.strategy.Strategy;

@@ -7,7 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.federation.audit.AuditCheck;
 import io.histoscale.federation.audit.AuditLog;
 import io.histoscale.federation.pki.Pki;

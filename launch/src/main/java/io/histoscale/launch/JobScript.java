@@ -50,7 +50,7 @@ final class JobScript {
             Files.writeString(script, text, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
-            throw new io.histoscale.UserException("cannot write the job script " + script + ": " + e.getMessage());
+            throw new io.histoscale.core.UserException("cannot write the job script " + script + ": " + e.getMessage());
         }
         return script;
     }

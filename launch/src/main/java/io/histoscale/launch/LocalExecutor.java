@@ -1,6 +1,6 @@
 package io.histoscale.launch;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.registry.RunStatus;
 
 import java.io.File;

@@ -37,7 +37,7 @@ public record Resources(String partition, String time, int cpus, int gpus, Strin
             if (factor == 0) return n;
             return factor < 0 ? Math.max(1, n / 1024) : n * factor;
         } catch (NumberFormatException e) {
-            throw new io.histoscale.UserException("--mem " + memory + " is not a memory size; give e.g. 4G or 500M");
+            throw new io.histoscale.core.UserException("--mem " + memory + " is not a memory size; give e.g. 4G or 500M");
         }
     }
 
@@ -81,7 +81,7 @@ public record Resources(String partition, String time, int cpus, int gpus, Strin
 
         public Resources build() {
             if (cpus < 0 || gpus < 0 || mpiTasks < 0) {
-                throw new io.histoscale.UserException("--cpus, --gpus and --mpi-tasks must not be negative");
+                throw new io.histoscale.core.UserException("--cpus, --gpus and --mpi-tasks must not be negative");
             }
             return new Resources(partition, time, cpus, gpus, memory, mpiTasks);
         }

@@ -1,6 +1,6 @@
 package io.histoscale.launch;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.histoscale.model;
 
 import ai.djl.Device;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

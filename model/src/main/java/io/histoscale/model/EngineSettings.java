@@ -1,6 +1,6 @@
 package io.histoscale.model;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.Random;
 

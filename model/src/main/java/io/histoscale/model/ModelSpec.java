@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtEngine;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.Locale;
 

@@ -85,7 +85,7 @@ public final class TorchEngine {
     /**
      * The device a {@code --device} value names ({@code cpu}, {@code gpu}, {@code gpu:N}).
      *
-     * @throws io.histoscale.UserException when it is malformed or names a GPU PyTorch cannot see
+     * @throws io.histoscale.core.UserException when it is malformed or names a GPU PyTorch cannot see
      */
     public Device device(String spec) {
         return Devices.parse(spec, engine.getGpuCount());

@@ -7,7 +7,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtEngine;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.nio.file.Files;

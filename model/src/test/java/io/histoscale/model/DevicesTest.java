@@ -1,7 +1,7 @@
 package io.histoscale.model;
 
 import ai.djl.Device;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

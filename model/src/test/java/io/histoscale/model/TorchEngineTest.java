@@ -3,7 +3,7 @@ package io.histoscale.model;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.pytorch.jni.JniUtils;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;

@@ -4,7 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.nio.FloatBuffer;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.histoscale.parallel;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

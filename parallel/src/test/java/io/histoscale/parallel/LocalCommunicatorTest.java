@@ -1,6 +1,6 @@
 package io.histoscale.parallel;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

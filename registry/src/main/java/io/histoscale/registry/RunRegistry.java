@@ -1,9 +1,9 @@
 package io.histoscale.registry;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
@@ -45,7 +45,6 @@ public final class RunRegistry implements AutoCloseable {
     public static final String STORE_ENV = "HISTOSCALE_STORE";
 
     private static final int BUSY_TIMEOUT_MS = 60_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Flyway reports every open at INFO; only its warnings belong on a user's terminal. Held so it is not collected. */
     private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
@@ -398,7 +397,7 @@ public final class RunRegistry implements AutoCloseable {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not representable as JSON: " + value, e);
         }
@@ -406,7 +405,7 @@ public final class RunRegistry implements AutoCloseable {
 
     private static <T> T fromJson(String text, TypeReference<T> type) {
         try {
-            return JSON.readValue(text, type);
+            return Json.MAPPER.readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt JSON in the run registry: " + text, e);
         }

@@ -1,6 +1,6 @@
 package io.histoscale.slide;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.histoscale.slide;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
@@ -25,7 +25,6 @@ public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path pa
                         List<Level> levels, Double mppX, Double mppY, Double objectivePower, String vendor,
                         List<String> associatedImages) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public SlideInfo {
         levels = List.copyOf(levels);
@@ -63,7 +62,7 @@ public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path pa
     /** Indented JSON of several slides, as an array. */
     public static String toJson(List<SlideInfo> infos) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(infos);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(infos);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("SlideInfo is always serialisable", e);
         }
@@ -72,7 +71,7 @@ public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path pa
     /** Indented JSON, field names as in this record plus width, height and mpp. */
     public String toJson() {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("SlideInfo is always serialisable", e);
         }

@@ -17,7 +17,7 @@ public final class Slides {
      * OpenSlide does not recognise (cut-off copies, big-endian TIFFs that OpenSlide 3.4.1 rejects) go to the TIFF
      * reader too, which reads them or says what is wrong.
      *
-     * @throws io.histoscale.UserException when the file is missing, not a slide, truncated or corrupt, or in a format
+     * @throws io.histoscale.core.UserException when the file is missing, not a slide, truncated or corrupt, or in a format
      *                                     only OpenSlide reads while OpenSlide is missing
      */
     public static Slide open(Path path) {

@@ -2,7 +2,7 @@ package io.histoscale.slide;
 
 import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,10 @@
 package io.histoscale.staging;
 
-import io.histoscale.AtomicFiles;
+import io.histoscale.core.Json;
+import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -38,7 +38,6 @@ import java.util.zip.Inflater;
  */
 public final class Heatmap {
     static final String MAGIC = "histoscale-heatmap 1";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENCODING = "float32 little-endian, row by row, zlib deflate; NaN = not predicted";
 
     private final HeatmapGeometry geometry;
@@ -173,7 +172,7 @@ public final class Heatmap {
 
     /** Writes the heatmap to {@code file}, replacing it in one step (readers see the old or the new file). */
     public void save(Path file) {
-        ObjectNode header = JSON.createObjectNode()
+        ObjectNode header = Json.MAPPER.createObjectNode()
                 .put("columns", geometry.columns()).put("rows", geometry.rows())
                 .put("originX", geometry.originX()).put("originY", geometry.originY())
                 .put("cellSize", geometry.cellSize()).put("cellSizeUm", geometry.cellSizeUm())
@@ -182,7 +181,7 @@ public final class Heatmap {
         raw.asFloatBuffer().put(values);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            out.write((MAGIC + "\n" + JSON.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((MAGIC + "\n" + Json.MAPPER.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8));
             try (DeflaterOutputStream deflate = new DeflaterOutputStream(out, new Deflater(Deflater.BEST_COMPRESSION))) {
                 deflate.write(raw.array());
             }
@@ -208,7 +207,7 @@ public final class Heatmap {
         }
         HeatmapGeometry geometry;
         try {
-            JsonNode h = JSON.readTree(new String(bytes, firstEnd + 1, secondEnd - firstEnd - 1, StandardCharsets.UTF_8));
+            JsonNode h = Json.MAPPER.readTree(new String(bytes, firstEnd + 1, secondEnd - firstEnd - 1, StandardCharsets.UTF_8));
             geometry = new HeatmapGeometry(h.required("columns").asInt(), h.required("rows").asInt(),
                     h.required("originX").asDouble(), h.required("originY").asDouble(),
                     h.required("cellSize").asDouble(), h.required("slideMpp").asDouble());

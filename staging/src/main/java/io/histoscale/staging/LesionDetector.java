@@ -1,6 +1,6 @@
 package io.histoscale.staging;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.locationtech.jts.algorithm.ConvexHull;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;

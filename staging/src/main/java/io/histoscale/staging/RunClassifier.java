@@ -1,6 +1,6 @@
 package io.histoscale.staging;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.train.TrainedModel;
 

@@ -1,7 +1,7 @@
 package io.histoscale.staging;
 
-import io.histoscale.AtomicFiles;
-import io.histoscale.UserException;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.annotation.AnnotationRegion;
 import io.histoscale.slide.annotation.Annotations;
 import io.histoscale.slide.camelyon.PnStage;

@@ -1,6 +1,6 @@
 package io.histoscale.staging;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
 import org.junit.jupiter.api.Test;

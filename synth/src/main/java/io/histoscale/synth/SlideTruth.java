@@ -1,15 +1,7 @@
 package io.histoscale.synth;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.histoscale.UserException;
+import io.histoscale.core.Json;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.SlideLabel;
 
 import java.io.IOException;
@@ -30,22 +22,6 @@ import java.util.List;
 public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label, List<Lesion> lesions,
                          List<double[][]> tissue) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .registerModule(new SimpleModule()
-                    .addSerializer(SlideLabel.class, new JsonSerializer<>() {
-                        @Override
-                        public void serialize(SlideLabel label, JsonGenerator out, SerializerProvider provider) throws IOException {
-                            out.writeString(label.csvName());
-                        }
-                    })
-                    .addDeserializer(SlideLabel.class, new JsonDeserializer<>() {
-                        @Override
-                        public SlideLabel deserialize(JsonParser in, DeserializationContext context) throws IOException {
-                            return SlideLabel.parse(in.getValueAsString());
-                        }
-                    }));
-
     public SlideTruth {
         lesions = List.copyOf(lesions);
         tissue = List.copyOf(tissue);
@@ -58,7 +34,7 @@ public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label
 
     public void write(Path file) {
         try {
-            JSON.writeValue(file.toFile(), this);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -66,7 +42,7 @@ public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label
 
     public static SlideTruth read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), SlideTruth.class);
+            return Json.MAPPER.readValue(file.toFile(), SlideTruth.class);
         } catch (IOException e) {
             throw new UserException("cannot read synthetic slide truth " + file + ": " + e.getMessage()
                     + "; regenerate it with the synthetic cohort generator", e);

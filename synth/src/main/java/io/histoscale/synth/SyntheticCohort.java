@@ -1,6 +1,6 @@
 package io.histoscale.synth;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
 

@@ -1,6 +1,6 @@
 package io.histoscale.synth;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.SlideLabel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.histoscale.train;
 
-import io.histoscale.UserException;
+import io.histoscale.core.Hashing;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.folder.ImageFolder;
 import io.histoscale.dataset.store.PatchStore;
@@ -12,9 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -69,7 +67,7 @@ public final class DataSources {
         if (Files.exists(path.resolve(MANIFEST))) {
             source = PatchStore.open(path);
             kind = "store";
-            hash = sha256(read(path.resolve(MANIFEST)));
+            hash = Hashing.sha256Hex(read(path.resolve(MANIFEST)));
         } else {
             int size = folderPatchSize > 0 ? folderPatchSize : firstImageSize(path);
             source = ImageFolder.open(path, size);
@@ -109,7 +107,7 @@ public final class DataSources {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return sha256(list.toString().getBytes(StandardCharsets.UTF_8));
+        return Hashing.sha256Hex(list.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] read(Path file) {
@@ -117,14 +115,6 @@ public final class DataSources {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

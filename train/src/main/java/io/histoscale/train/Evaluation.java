@@ -2,7 +2,7 @@ package io.histoscale.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.FlatParameters;

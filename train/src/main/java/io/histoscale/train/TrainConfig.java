@@ -1,6 +1,6 @@
 package io.histoscale.train;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.model.Architecture;
 import io.histoscale.model.EngineSettings;

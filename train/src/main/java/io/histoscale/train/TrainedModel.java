@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
 import io.histoscale.train.augment.Augmentation;

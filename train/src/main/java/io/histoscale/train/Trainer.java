@@ -1,5 +1,7 @@
 package io.histoscale.train;
 
+import io.histoscale.core.Json;
+import io.histoscale.core.JsonLines;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
@@ -11,7 +13,6 @@ import io.histoscale.model.TorchEngine;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.Macenko;
 import io.histoscale.train.augment.PatchTransform;
-import io.histoscale.AtomicFiles;
 import io.histoscale.train.checkpoint.Checkpoint;
 import io.histoscale.train.data.BatchLoader;
 import io.histoscale.train.data.HostBatch;
@@ -21,13 +22,10 @@ import io.histoscale.train.step.FlatOptimizer;
 import io.histoscale.train.step.GradientAveraging;
 import io.histoscale.train.step.TrainStep;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -319,21 +317,14 @@ final class Trainer {
         if (!writes()) {
             return;
         }
-        StringBuilder lines = new StringBuilder();
-        history.forEach(m -> lines.append(Json.line(m)).append('\n'));
-        AtomicFiles.writeString(dir.resolve(METRICS), lines.toString());
+        JsonLines.rewrite(dir.resolve(METRICS), history);
     }
 
     private void appendMetrics(EpochMetrics m) {
         if (!writes()) {
             return;
         }
-        try {
-            Files.writeString(dir.resolve(METRICS), Json.line(m) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonLines.append(dir.resolve(METRICS), m);
     }
 
     private TrainResult result(Progress p) {

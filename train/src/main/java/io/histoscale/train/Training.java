@@ -1,6 +1,8 @@
 package io.histoscale.train;
 
-import io.histoscale.UserException;
+import io.histoscale.core.Json;
+import io.histoscale.core.Hashing;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.Pixels;
 import io.histoscale.dataset.Splits;
@@ -15,7 +17,6 @@ import io.histoscale.train.data.Seeds;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -161,7 +162,7 @@ public final class Training {
 
     /** 48 bits of the text's SHA-256: exact in a double. */
     private static double fingerprint(String text) {
-        return Long.parseLong(DataSources.sha256(text.getBytes(StandardCharsets.UTF_8)).substring(0, 12), 16);
+        return Long.parseLong(Hashing.sha256Hex(text).substring(0, 12), 16);
     }
 
     private static String absolute(Path path) {

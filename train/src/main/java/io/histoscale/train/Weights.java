@@ -1,6 +1,6 @@
 package io.histoscale.train;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.model.FlatParameters;
 import io.histoscale.train.checkpoint.Checkpoint;
 

@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.core.Json;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

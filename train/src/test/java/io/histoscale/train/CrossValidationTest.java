@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.core.Json;
 import io.histoscale.dataset.GroupBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

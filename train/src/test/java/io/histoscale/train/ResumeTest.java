@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.train.checkpoint.Checkpoint;

@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.core.Hashing;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.train.augment.Augmentation;
@@ -45,7 +46,7 @@ class TrainingTest {
         RunInfo run = RunInfo.read(runDir);
         assertThat(run.config()).isEqualTo(config);
         assertThat(run.data().sha256())
-                .isEqualTo(DataSources.sha256(Files.readAllBytes(store.resolve("manifest.json"))));
+                .isEqualTo(Hashing.sha256Hex(Files.readAllBytes(store.resolve("manifest.json"))));
         assertThat(run.provenance().codeVersion()).isEqualTo("test-version");
         assertThat(run.provenance().command()).containsExactly("--x");
         assertThat(run.data().labels().get(run.positiveClass())).isEqualTo("tumour");

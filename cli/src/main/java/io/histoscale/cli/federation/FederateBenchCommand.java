@@ -1,7 +1,6 @@
 package io.histoscale.cli.federation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.histoscale.core.Json;
 import io.histoscale.federation.FederationBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +34,7 @@ public final class FederateBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         var result = new FederationBench(model, size, batch, steps, rounds, t).run(System.err);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println(Json.pretty(result));
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.histoscale.cli.federation;
 
 import ai.djl.Device;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.federation.Compare;
 import io.histoscale.federation.Coordinator;

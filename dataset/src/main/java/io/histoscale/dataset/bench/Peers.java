@@ -1,8 +1,8 @@
 package io.histoscale.dataset.bench;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +74,7 @@ public final class Peers {
                         + " installed?):\n" + out.strip());
             }
             String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
+            return Json.MAPPER.readTree(lines[lines.length - 1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.histoscale.dataset.folder;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchInfo;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.Pixels;

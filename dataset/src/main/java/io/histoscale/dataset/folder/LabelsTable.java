@@ -1,6 +1,6 @@
 package io.histoscale.dataset.folder;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,9 @@
 package io.histoscale.dataset.store;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.histoscale.AtomicFiles;
-import io.histoscale.UserException;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.SlideEntry;
 
 import java.io.IOException;
@@ -34,10 +32,6 @@ record Manifest(String format, int version, int width, int height, int channels,
     static final int VERSION = 1;
     /** CRC32C: catches disk and copy corruption, runs at memory speed through a CPU instruction, needs no library. */
     static final String CHECKSUM = "crc32c";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** A complete slide; {@code mpp} is null when unknown. */
     record SlideRecord(String name, String patient, String centre, Double mpp, long patches) {
@@ -88,7 +82,7 @@ record Manifest(String format, int version, int width, int height, int channels,
         Path file = dir.resolve(FILE);
         Manifest manifest;
         try {
-            manifest = JSON.readValue(Files.readAllBytes(file), Manifest.class);
+            manifest = Json.MAPPER.readValue(Files.readAllBytes(file), Manifest.class);
         } catch (NoSuchFileException e) {
             throw new UserException("No patch store in " + dir + " (" + FILE + " is missing). Check the path, or create "
                     + "the store by tiling slides into it.");
@@ -112,7 +106,7 @@ record Manifest(String format, int version, int width, int height, int channels,
     /** Replaces the manifest atomically; the caller holds the store lock. */
     void write(Path dir) {
         try {
-            AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsBytes(this));
+            AtomicFiles.write(dir.resolve(FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the manifest of " + dir, e);
         }

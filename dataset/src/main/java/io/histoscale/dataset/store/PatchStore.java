@@ -2,7 +2,7 @@ package io.histoscale.dataset.store;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchInfo;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.SlideEntry;

@@ -1,6 +1,6 @@
 package io.histoscale.dataset.store;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.SlideEntry;
 
 import java.io.IOException;

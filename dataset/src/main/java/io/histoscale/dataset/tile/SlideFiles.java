@@ -1,6 +1,6 @@
 package io.histoscale.dataset.tile;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.histoscale.dataset.tile;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.bench.Peers;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * two sides and the medians are compared, because the machine is shared.
  */
 public final class TileBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TileBench() {
     }
@@ -53,7 +51,7 @@ public final class TileBench {
             if (regions.isEmpty()) throw new UserException("slide " + slidePath + " is smaller than one patch");
             Path regionsFile = Files.createTempFile("histoscale-regions", ".json");
             try {
-                JSON.writeValue(regionsFile.toFile(), regions);
+                Json.MAPPER.writeValue(regionsFile.toFile(), regions);
                 PatchReader reader = new PatchReader(slide, grid);
                 double perRound = ours(reader, grid.patches(), threads, 1).patchesPerSecond;
                 int passes = (int) Math.max(1, Math.ceil(minSeconds * perRound / regions.size()));

@@ -1,7 +1,7 @@
 package io.histoscale.dataset.tile;
 
-import io.histoscale.AtomicFiles;
-import io.histoscale.UserException;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStoreWriter;

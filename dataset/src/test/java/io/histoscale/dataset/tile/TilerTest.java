@@ -1,6 +1,6 @@
 package io.histoscale.dataset.tile;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchInfo;
 import io.histoscale.dataset.store.Compression;
 import io.histoscale.dataset.store.PatchStore;

@@ -1,8 +1,9 @@
 package io.histoscale.federation.audit;
 
+import io.histoscale.core.Hashing;
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.federation.transport.Chunks;
 
 import java.io.IOException;
@@ -33,7 +34,6 @@ public final class AuditCheck {
     /** Bytes a chunk may add to its floats: field tags, transfer id, offsets, a SHA-256. */
     static final int CHUNK_OVERHEAD = 256;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * What the audit found.
@@ -90,16 +90,16 @@ public final class AuditCheck {
             String where = "line " + (n + 1);
             JsonNode line;
             try {
-                line = JSON.readTree(text);
+                line = Json.MAPPER.readTree(text);
             } catch (IOException e) {
                 problems.add(where + ": not JSON");
-                previous = AuditLog.sha256(text.getBytes(StandardCharsets.UTF_8));
+                previous = Hashing.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
                 continue;
             }
             if (!previous.equals(line.path("prev").asText())) {
                 problems.add(where + ": chain broken (prev does not match the line before: edited or removed lines)");
             }
-            previous = AuditLog.sha256(text.getBytes(StandardCharsets.UTF_8));
+            previous = Hashing.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
             long seq = line.path("seq").asLong();
             if (n > 0 && seq != expectedSeq + 1) {
                 problems.add(where + ": sequence " + seq + " after " + expectedSeq);

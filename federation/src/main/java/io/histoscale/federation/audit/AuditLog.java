@@ -1,6 +1,7 @@
 package io.histoscale.federation.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.histoscale.core.Hashing;
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.MessageLite;
 import io.histoscale.federation.proto.ParameterChunk;
@@ -14,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -38,7 +36,6 @@ public final class AuditLog implements AutoCloseable {
     public static final List<String> TYPES = List.of(HELLO, PARAMETER_CHUNK, RESULT, FAILURE, HANDOFF_CHUNK);
     static final String GENESIS = "0".repeat(64);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FileChannel channel;
     private final String self;
@@ -64,8 +61,8 @@ public final class AuditLog implements AutoCloseable {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 if (!lines.isEmpty()) {
                     String last = lines.get(lines.size() - 1);
-                    previous = sha256(last.getBytes(StandardCharsets.UTF_8));
-                    sequence = JSON.readTree(last).path("seq").asLong();
+                    previous = Hashing.sha256Hex(last.getBytes(StandardCharsets.UTF_8));
+                    sequence = Json.MAPPER.readTree(last).path("seq").asLong();
                 }
             }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
@@ -95,14 +92,14 @@ public final class AuditLog implements AutoCloseable {
     private synchronized void record(String type, MessageLite message, String receiver, ParameterChunk chunk,
                                      String model) {
         byte[] wire = message.toByteArray();
-        ObjectNode line = JSON.createObjectNode();
+        ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("seq", ++sequence);
         line.put("time", Instant.now().toString());
         line.put("from", self);
         line.put("to", receiver);
         line.put("type", type);
         line.put("bytes", wire.length);
-        line.put("sha256", sha256(wire));
+        line.put("sha256", Hashing.sha256Hex(wire));
         if (model != null) {
             line.put("model", model);
         }
@@ -115,7 +112,7 @@ public final class AuditLog implements AutoCloseable {
         }
         line.put("prev", previous);
         try {
-            String text = JSON.writeValueAsString(line);
+            String text = Json.MAPPER.writeValueAsString(line);
             ByteBuffer bytes = ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
@@ -123,7 +120,7 @@ public final class AuditLog implements AutoCloseable {
             if (chunk == null) {
                 channel.force(false);
             }
-            previous = sha256(text.getBytes(StandardCharsets.UTF_8));
+            previous = Hashing.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the audit log: " + e.getMessage(), e);
         }
@@ -136,14 +133,6 @@ public final class AuditLog implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

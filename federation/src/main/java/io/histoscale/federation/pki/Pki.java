@@ -1,6 +1,6 @@
 package io.histoscale.federation.pki;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;

@@ -1,5 +1,6 @@
 package io.histoscale.federation.transport;
 
+import io.histoscale.core.Hashing;
 import com.google.protobuf.ByteString;
 import io.histoscale.federation.ModelWeights;
 import io.histoscale.federation.proto.Buffer;
@@ -9,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,7 +35,7 @@ public final class Chunks {
     }
 
     private static void send(String transfer, Buffer kind, FloatBuffer values, Consumer<ParameterChunk> sink) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Hashing.sha256();
         int total = values.capacity();
         ByteBuffer bytes = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         int offset = 0;
@@ -53,14 +53,6 @@ public final class Chunks {
             }
             sink.accept(chunk.build());
         } while (offset < total);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Raised when chunks arrive out of order, do not fit, or fail their checksum. */
@@ -105,7 +97,7 @@ public final class Chunks {
                 throw new TransferException("buffer of " + total + " floats");
             }
             FloatBuffer buffer = buffers.computeIfAbsent(kind, k -> ModelWeights.floats((int) total));
-            MessageDigest sha = digests.computeIfAbsent(kind, k -> sha256());
+            MessageDigest sha = digests.computeIfAbsent(kind, k -> Hashing.sha256());
             ByteBuffer data = chunk.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             if (buffer.capacity() != total || chunk.getOffset() != buffer.position()
                     || data.remaining() % Float.BYTES != 0 || data.remaining() / Float.BYTES > buffer.remaining()) {

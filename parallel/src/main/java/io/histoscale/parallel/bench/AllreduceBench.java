@@ -1,12 +1,12 @@
 package io.histoscale.parallel.bench;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import io.histoscale.dataset.bench.Peers;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.parallel.Communicator;
 import io.histoscale.parallel.MpiCommunicator;
 import io.histoscale.parallel.MpiLaunch;
@@ -146,7 +146,7 @@ public final class AllreduceBench {
         for (String line : out.lines().toList()) {
             if (line.startsWith(prefix)) {
                 try {
-                    found = new ObjectMapper().readTree(line);
+                    found = Json.MAPPER.readTree(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -1,9 +1,9 @@
 package io.histoscale.parallel.bench;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.dataset.bench.Peers;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.parallel.MpiLaunch;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class DdpPeer {
                     Integer.toString(world), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
                     "--port", Integer.toString(port)));
             String[] lines = out.strip().split("\n");
-            JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+            JsonNode json = Json.MAPPER.readTree(lines[lines.length - 1]);
             version = json.get("torch").asText();
             return json.get("step").asDouble();
         } catch (IOException e) {

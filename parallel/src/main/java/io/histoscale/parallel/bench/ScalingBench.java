@@ -1,9 +1,9 @@
 package io.histoscale.parallel.bench;
 
+import io.histoscale.core.Json;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.model.TorchEngine;
@@ -39,7 +39,6 @@ import java.util.stream.LongStream;
  */
 public final class ScalingBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ScalingBench() {
     }
@@ -62,7 +61,7 @@ public final class ScalingBench {
         int globalBatch = s.batchPerRank() * most;
         for (int r : s.ranks()) {
             if (globalBatch % r != 0) {
-                throw new io.histoscale.UserException("--ranks " + s.ranks() + ": every count must divide the "
+                throw new io.histoscale.core.UserException("--ranks " + s.ranks() + ": every count must divide the "
                         + "largest one times --batch (" + globalBatch + ")");
             }
         }
@@ -196,7 +195,7 @@ public final class ScalingBench {
         for (String line : out.lines().toList()) {
             if (line.startsWith("{\"ranks\"")) {
                 try {
-                    json = JSON.readTree(line);
+                    json = Json.MAPPER.readTree(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -245,7 +244,7 @@ public final class ScalingBench {
                 }
                 for (String line : out.lines().toList()) {
                     if (line.startsWith("{\"ranks\"")) {
-                        slowest = Math.max(slowest, JSON.readTree(line).get("step").asDouble());
+                        slowest = Math.max(slowest, Json.MAPPER.readTree(line).get("step").asDouble());
                     }
                 }
             }

@@ -1,9 +1,9 @@
 package io.histoscale.slide.annotation;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -28,7 +28,6 @@ import java.util.List;
  * }</pre>
  */
 public final class AnnotationReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean repair;
     private final AnnotationClasses classes;
@@ -75,7 +74,7 @@ public final class AnnotationReader {
     private SlideAnnotations readJson(Path file, byte[] bytes, Polygons polygons) {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = Json.MAPPER.readTree(bytes);
         } catch (JacksonException e) {
             throw new UserException("annotation file " + file + " is not well-formed JSON (" + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + "): re-export it", e);

@@ -1,9 +1,9 @@
 package io.histoscale.slide.annotation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
@@ -18,7 +18,6 @@ import java.util.Locale;
 
 /** Reading annotation files with the default options, and writing regions as QuPath GeoJSON. */
 public final class Annotations {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Annotations() {
     }
@@ -34,7 +33,7 @@ public final class Annotations {
      * {@code properties.classification = {name, color: [r, g, b]}}.
      */
     public static String toGeoJson(Collection<AnnotationRegion> regions) {
-        ObjectNode collection = JSON.createObjectNode().put("type", "FeatureCollection");
+        ObjectNode collection = Json.MAPPER.createObjectNode().put("type", "FeatureCollection");
         ArrayNode features = collection.putArray("features");
         for (AnnotationRegion r : regions) {
             ObjectNode feature = features.addObject().put("type", "Feature");
@@ -45,7 +44,7 @@ public final class Annotations {
                     .putArray("color").add(c.getRed()).add(c.getGreen()).add(c.getBlue());
         }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(collection);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(collection);
         } catch (IOException e) {
             throw new IllegalStateException(e); // writing a tree to a string cannot fail
         }
@@ -73,7 +72,7 @@ public final class Annotations {
     }
 
     private static ObjectNode geometry(Geometry g) {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         if (g instanceof Polygon p) {
             node.put("type", "Polygon");
             rings(p, node.putArray("coordinates"));

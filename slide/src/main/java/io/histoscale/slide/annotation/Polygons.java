@@ -1,6 +1,6 @@
 package io.histoscale.slide.annotation;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.CoordinateList;
 import org.locationtech.jts.geom.Geometry;

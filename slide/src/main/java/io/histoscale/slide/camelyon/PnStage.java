@@ -1,6 +1,6 @@
 package io.histoscale.slide.camelyon;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,6 +1,8 @@
 package io.histoscale.slide.camelyon;
 
-import io.histoscale.UserException;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.histoscale.core.UserException;
 
 import java.util.Locale;
 
@@ -22,7 +24,8 @@ public enum SlideLabel {
         this.csvName = csvName;
     }
 
-    /** The spelling in Camelyon17's stage_labels.csv. */
+    /** The spelling in Camelyon17's stage_labels.csv, and in JSON. */
+    @JsonValue
     public String csvName() {
         return csvName;
     }
@@ -40,6 +43,7 @@ public enum SlideLabel {
         return this == MICRO || this == MACRO;
     }
 
+    @JsonCreator
     public static SlideLabel parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         for (SlideLabel l : values()) {

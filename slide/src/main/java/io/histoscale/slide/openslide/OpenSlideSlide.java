@@ -1,7 +1,7 @@
 package io.histoscale.slide.openslide;
 
 import com.sun.jna.Pointer;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.AbstractSlide;
 import io.histoscale.slide.Backend;
 import io.histoscale.slide.Level;

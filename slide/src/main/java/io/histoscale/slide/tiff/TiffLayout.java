@@ -4,7 +4,7 @@ import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
 import com.twelvemonkeys.imageio.metadata.Directory;
 import com.twelvemonkeys.imageio.metadata.Entry;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.Level;
 import io.histoscale.slide.Slides;
 

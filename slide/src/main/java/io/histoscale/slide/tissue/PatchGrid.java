@@ -1,6 +1,6 @@
 package io.histoscale.slide.tissue;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.Slide;
 
 import java.math.BigDecimal;

@@ -45,7 +45,7 @@ public final class TissueMask {
      * Finds the tissue of a slide on a thumbnail of about {@link TissueOptions#maskMpp()} µm per pixel (coarser if
      * the slide would give more than {@link TissueOptions#maxSide()} pixels a side).
      *
-     * @throws io.histoscale.UserException when the slide records no resolution and none is assumed
+     * @throws io.histoscale.core.UserException when the slide records no resolution and none is assumed
      */
     public static TissueMask detect(Slide slide, TissueOptions opts) {
         double slideMpp = SlideMpp.of(slide, opts.assumedMpp());

@@ -1,6 +1,6 @@
 package io.histoscale.slide.annotation;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

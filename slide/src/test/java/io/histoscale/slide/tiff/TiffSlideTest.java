@@ -1,6 +1,6 @@
 package io.histoscale.slide.tiff;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
 import io.histoscale.slide.openslide.OpenSlideSlide;

@@ -1,6 +1,6 @@
 package io.histoscale.train.augment;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.histoscale.train.checkpoint;
 
-import io.histoscale.AtomicFiles;
+import io.histoscale.core.Json;
+import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,6 @@ import java.util.zip.CRC32C;
 public final class Checkpoint {
 
     private static final byte[] MAGIC = "HSCKPT01".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonNode header;
     private final List<String> names = new ArrayList<>();
@@ -82,7 +81,7 @@ public final class Checkpoint {
     public void write(Path file) {
         AtomicFiles.write(file, channel -> {
             CRC32C crc = new CRC32C();
-            byte[] headerBytes = JSON.writeValueAsBytes(header);
+            byte[] headerBytes = Json.MAPPER.writeValueAsBytes(header);
             ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8 + headerBytes.length).order(ByteOrder.LITTLE_ENDIAN);
             head.put(MAGIC).putInt(headerBytes.length).put(headerBytes).putInt(sections.size()).flip();
             put(channel, head, crc);
@@ -135,7 +134,7 @@ public final class Checkpoint {
         try {
             int at = MAGIC.length;
             int headerLength = data.getInt(at);
-            JsonNode header = JSON.readTree(bytes(data, at + 4, headerLength));
+            JsonNode header = Json.MAPPER.readTree(bytes(data, at + 4, headerLength));
             at += 4 + headerLength;
             Checkpoint checkpoint = new Checkpoint(header);
             int count = data.getInt(at);

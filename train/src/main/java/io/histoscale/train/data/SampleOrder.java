@@ -1,6 +1,6 @@
 package io.histoscale.train.data;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 
 import java.util.ArrayList;

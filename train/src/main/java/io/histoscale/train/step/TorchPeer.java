@@ -1,7 +1,7 @@
 package io.histoscale.train.step;
 
+import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 final class TorchPeer implements AutoCloseable {
 
     static final String PYTHON = "/usr/bin/python3";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final BufferedReader out;
@@ -85,7 +84,7 @@ final class TorchPeer implements AutoCloseable {
                     : "the PyTorch peer failed: " + lastLines(stderr, 5);
             throw new IOException(hint);
         }
-        return JSON.readTree(line);
+        return Json.MAPPER.readTree(line);
     }
 
     private static String lastLines(String text, int n) {

@@ -1,5 +1,6 @@
 package io.histoscale.train.step;
 
+import io.histoscale.core.Json;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -9,8 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.model.Devices;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.ModelSpec;
@@ -29,7 +29,6 @@ import java.util.List;
  */
 public final class TrainBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelSpec spec;
     private final int batchSize;
@@ -70,7 +69,7 @@ public final class TrainBench {
 
         public String toJson() {
             try {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+                return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

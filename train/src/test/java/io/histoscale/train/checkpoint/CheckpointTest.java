@@ -1,9 +1,9 @@
 package io.histoscale.train.checkpoint;
 
-import io.histoscale.AtomicFiles;
+import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.histoscale.train.step;
 
-import io.histoscale.UserException;
+import io.histoscale.core.UserException;
 import io.histoscale.model.TorchEngine;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.histoscale;
+package io.histoscale.core;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.histoscale;
+package io.histoscale.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
