@@ -58,7 +58,7 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             UserException user = userCause(ex);
             if (user != null) {
-                line.getErr().println("histoscale: error: " + user.getMessage());
+                line.getErr().println("histoscale: error: " + ConfigFlags.word(user, line.getCommandSpec()));
                 return 2;
             }
             throw ex;

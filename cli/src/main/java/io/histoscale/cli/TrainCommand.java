@@ -7,7 +7,11 @@ import io.histoscale.parallel.Communicator;
 import io.histoscale.train.CrossValidationResult;
 import io.histoscale.train.EpochMetrics;
 import io.histoscale.train.RunInfo;
+import io.histoscale.train.Optimizer;
+import io.histoscale.train.Schedule;
+import io.histoscale.train.StainNormalisation;
 import io.histoscale.train.TrainConfig;
+import io.histoscale.train.TrainRequest;
 import io.histoscale.train.TrainListener;
 import io.histoscale.train.TrainResult;
 import io.histoscale.train.Training;
@@ -28,7 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", sortOptions = false, description = {
+@Command(name = "train", sortOptions = false, defaultValueProvider = ConfigFlags.TrainDefaults.class, description = {
         "Train a patch classifier on a patch store or an image folder, split by patient, slide or centre.",
         "RUN_DIR gets run.json (configuration and provenance), metrics.jsonl (one line per epoch), last.ckpt "
                 + "(written atomically every epoch and every --checkpoint-minutes) and best.ckpt (the model).",
@@ -47,91 +51,91 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder (with its own configuration; --data only if the data moved).")
     Path resume;
 
-    @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34 or resnet50 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "small, resnet18, resnet34 or resnet50 (default ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs at most (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Epochs at most (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Patches per step (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", description = "Patches per step (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps-per-epoch", defaultValue = "0", description = "Steps per epoch; 0 for one pass over the training patches (default).")
+    @Option(names = "--steps-per-epoch", description = "Steps per epoch; 0 for one pass over the training patches (default).")
     int stepsPerEpoch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (with --momentum) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", description = "adam or sgd (with --momentum) (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", description = "SGD momentum (default ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "1e-4", description = "L2 weight decay (default ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", description = "L2 weight decay (default ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step or constant, after the warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", description = "cosine, step or constant, after the warm-up (default ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup-epochs", defaultValue = "1", description = "Epochs of linear warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-epochs", description = "Epochs of linear warm-up (default ${DEFAULT-VALUE}).")
     double warmupEpochs;
 
-    @Option(names = "--step-epochs", defaultValue = "10", description = "Step schedule: epochs between decays (default ${DEFAULT-VALUE}).")
+    @Option(names = "--step-epochs", description = "Step schedule: epochs between decays (default ${DEFAULT-VALUE}).")
     int stepEpochs;
 
-    @Option(names = "--gamma", defaultValue = "0.1", description = "Step schedule: decay factor (default ${DEFAULT-VALUE}).")
+    @Option(names = "--gamma", description = "Step schedule: decay factor (default ${DEFAULT-VALUE}).")
     double gamma;
 
-    @Option(names = "--patience", defaultValue = "5", description = "Stop after this many epochs without a better validation AUC; 0 never (default ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", description = "Stop after this many epochs without a better validation AUC; 0 never (default ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--balance", description = "Draw every class equally often in training (for rare tumour patches).")
     boolean balance;
 
-    @Option(names = "--group-by", defaultValue = "patient", description = "patient, slide or centre: no group is in two splits (default ${DEFAULT-VALUE}).")
+    @Option(names = "--group-by", description = "patient, slide or centre: no group is in two splits (default ${DEFAULT-VALUE}).")
     GroupBy groupBy;
 
-    @Option(names = "--val-fraction", defaultValue = "0.2", description = "Share of the groups for validation; 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", description = "Share of the groups for validation; 0 for none (default ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--val-patches", defaultValue = "0", description = "Validate on a fixed random subset of this many patches; 0 for all (default).")
+    @Option(names = "--val-patches", description = "Validate on a fixed random subset of this many patches; 0 for all (default).")
     int valPatches;
 
-    @Option(names = "--cv-folds", defaultValue = "0", description = "Cross-validate over K folds of groups instead of one split (writes cv.json).")
+    @Option(names = "--cv-folds", description = "Cross-validate over K folds of groups instead of one split (writes cv.json).")
     int cvFolds;
 
-    @Option(names = "--positive-class", description = "Class AUC, sensitivity and specificity refer to (default: tumour/tumor, else the second class).")
+    @Option(names = "--positive-class", description = "Class AUC, sensitivity and specificity refer to (default: the first class named tumo*, metastasis, carcinoma or cancer in any case, else the second class; recorded in run.json).")
     String positiveClass;
 
-    @Option(names = "--size", defaultValue = "0", description = "Side of the network input; 0 for the whole (down-sampled) patch (default).")
+    @Option(names = "--size", description = "Side of the network input; 0 for the whole (down-sampled) patch (default).")
     int size;
 
-    @Option(names = "--downsample", defaultValue = "1", description = "Shrink patches by this integer factor first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--downsample", description = "Shrink patches by this integer factor first (default ${DEFAULT-VALUE}).")
     int downsample;
 
     @Option(names = "--patch-size", defaultValue = "0", description = "Side folder images are read at; 0 for the first image's (default).")
     int patchSize;
 
-    @Option(names = "--augment", defaultValue = "flip,rot90,crop,hed,colour", description = "Comma-separated flip, rot90, crop, hed, colour; or none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--augment", description = "Comma-separated flip, rot90, crop, hed, colour; or none (default ${DEFAULT-VALUE}).")
     String augment;
 
-    @Option(names = "--hed-jitter", defaultValue = "0.05", description = "Strength of the HED stain jitter (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hed-jitter", description = "Strength of the HED stain jitter (default ${DEFAULT-VALUE}).")
     double hedJitter;
 
-    @Option(names = "--colour-jitter", defaultValue = "0.1", description = "Strength of brightness/contrast/saturation jitter (default ${DEFAULT-VALUE}).")
+    @Option(names = "--colour-jitter", description = "Strength of brightness/contrast/saturation jitter (default ${DEFAULT-VALUE}).")
     double colourJitter;
 
-    @Option(names = "--stain-norm", defaultValue = "none", description = "none or macenko (default ${DEFAULT-VALUE}).")
+    @Option(names = "--stain-norm", description = "none or macenko (default ${DEFAULT-VALUE}).")
     String stainNorm;
 
     @Option(names = "--stain-reference", paramLabel = "IMAGE", description = "Macenko reference image (default: fitted to training patches).")
     Path stainReference;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, splits, shuffling and augmentation (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed of weights, splits, shuffling and augmentation (default ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--threads", description = "PyTorch threads (default: all cores).")
@@ -140,10 +144,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Data loader threads (default: half the cores).")
     Integer workers;
 
-    @Option(names = "--prefetch", defaultValue = "4", description = "Batches loaded ahead (default ${DEFAULT-VALUE}).")
+    @Option(names = "--prefetch", description = "Batches loaded ahead (default ${DEFAULT-VALUE}).")
     int prefetch;
 
-    @Option(names = "--checkpoint-minutes", defaultValue = "10", description = "Minutes between checkpoints within an epoch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-minutes", description = "Minutes between checkpoints within an epoch (default ${DEFAULT-VALUE}).")
     double checkpointMinutes;
 
     @Option(names = "--json", description = "Print the result as JSON at the end.")
@@ -173,8 +177,9 @@ final class TrainCommand implements Callable<Integer> {
                 Listener listener = new Listener();
                 TrainListener mine = world.rank() == 0 ? listener : TrainListener.NONE;
                 Training.Outcome outcome = resume != null ? Training.resume(resume, data, mine, world)
-                        : Training.start(config(), data, patchSize, out, codeVersion(),
-                        spec.commandLine().getParseResult().originalArgs(), mine, world);
+                        : Training.start(TrainRequest.builder(config(), data, out).optFolderPatchSize(patchSize)
+                        .optCodeVersion(codeVersion()).optCommand(spec.commandLine().getParseResult().originalArgs())
+                        .optListener(mine).optGroup(world).build());
                 listener.close();
                 if (world.rank() == 0) {
                     print(outcome);
@@ -192,13 +197,13 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainConfig config() {
         TrainConfig.Builder b = TrainConfig.builder().setModel(model).optEpochs(epochs).optBatchSize(batch)
-                .optStepsPerEpoch(stepsPerEpoch).optOptimizer(optimizer).optLearningRate(lr).optMomentum(momentum)
-                .optWeightDecay(weightDecay).optSchedule(schedule).optWarmupEpochs(warmupEpochs)
+                .optStepsPerEpoch(stepsPerEpoch).optOptimizer(Optimizer.parse(optimizer)).optLearningRate(lr).optMomentum(momentum)
+                .optWeightDecay(weightDecay).optSchedule(Schedule.parse(schedule)).optWarmupEpochs(warmupEpochs)
                 .optStep(stepEpochs, gamma).optPatience(patience).optBalance(balance).optGroupBy(groupBy)
                 .optValFraction(valFraction).optValPatches(valPatches).optCvFolds(cvFolds)
                 .optPositiveClass(positiveClass).optInputSize(size).optDownsample(downsample)
                 .optAugmentation(Augmentation.parse(augment, hedJitter, colourJitter))
-                .optStainNormalisation(stainNorm, stainReference == null ? null : stainReference.toString())
+                .optStainNormalisation(StainNormalisation.parse(stainNorm), stainReference == null ? null : stainReference.toString())
                 .optSeed(seed).optDevice(device).optPrefetch(prefetch).optCheckpointMinutes(checkpointMinutes);
         if (threads != null) {
             b.optThreads(threads);

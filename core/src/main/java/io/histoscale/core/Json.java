@@ -3,18 +3,20 @@ package io.histoscale.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The one configured JSON mapper: lenient on reading (newer files may carry more fields), compact or indented on
- * writing. Thread-safe; share it rather than building another.
+ * The one configured JSON mapper: lenient on reading (newer files may carry more fields; enum names in any case),
+ * compact or indented on writing. Thread-safe; share it rather than building another.
  */
 public final class Json {
 
     /** Reads ignoring unknown properties; writes compact. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
 
     private Json() {

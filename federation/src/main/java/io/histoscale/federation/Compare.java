@@ -1,9 +1,13 @@
 package io.histoscale.federation;
 
 import io.histoscale.core.Json;
+import io.histoscale.dataset.PositiveClass;
+import io.histoscale.federation.coordinator.Coordinator;
+import io.histoscale.federation.site.SiteMain;
+import io.histoscale.federation.strategy.Strategies;
+import io.histoscale.train.TrainConfig;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.federation.pki.Pki;
@@ -33,16 +37,24 @@ import java.util.Map;
  */
 public final class Compare {
 
-    public static final List<String> STRATEGIES = List.of("central", "ensemble", "single", "cyclical", "fedavg",
-            "fedprox");
-
     /**
      * @param maxPatchesPerSite at most this many patches per site (a stratified random subset), 0 for all
      * @param maxTestPatches    at most this many test patches, 0 for all
+     * @param template          the network ({@code model}), training settings ({@code training}) and fault policy
+     *                          every strategy's plan copies
+     * @param epochs            the training budget every strategy gets, in epochs over all sites' data
+     * @param strategyOptions   settings offered to every strategy ({@code patience}, {@code mu}); each takes those
+     *                          that apply ({@link io.histoscale.federation.strategy.StrategyFactory#forBudget})
      */
     public record Options(Path data, int sites, GroupBy groupBy, double testFraction, Partition.Skew skew,
                           boolean testWithinSites, int maxPatchesPerSite, int maxTestPatches, long seed,
-                          Plan template, List<String> strategies, boolean peerToPeer, Path out, int threads) {
+                          Plan template, double epochs, Map<String, Object> strategyOptions, List<String> strategies,
+                          boolean peerToPeer, Path out, int threads) {
+    }
+
+    /** The strategies compared when none are named: every registered one. */
+    public static List<String> strategies() {
+        return Strategies.names();
     }
 
     /** One line of the table. */
@@ -67,7 +79,8 @@ public final class Compare {
             long seed = o.seed() + k;
             Options one = new Options(o.data(), o.sites(), o.groupBy(), o.testFraction(), o.skew(),
                     o.testWithinSites(), o.maxPatchesPerSite(), o.maxTestPatches(), seed, withSeed(o.template(), seed),
-                    o.strategies(), o.peerToPeer(), o.out().resolve("seed-" + seed), o.threads());
+                    o.epochs(), o.strategyOptions(), o.strategies(), o.peerToPeer(), o.out().resolve("seed-" + seed),
+                    o.threads());
             List<Row> rows = run(one, log);
             rows.forEach(r -> byStrategy.computeIfAbsent(r.strategy(), x -> new ArrayList<>()).add(r));
             runs.add(Map.of("seed", seed, "rows", rows));
@@ -83,8 +96,8 @@ public final class Compare {
         md.append(String.format(Locale.ROOT, "%n%d repeats (seeds %d..%d: split and training), %d sites, %s, input "
                         + "%d px, budget %.0f epochs, %s lr %s (%s); per-seed tables in seed-N/compare.md%n",
                 repeats, o.seed(), o.seed() + repeats - 1, o.sites(), o.template().model.architecture,
-                o.template().model.inputSize, o.template().epochs, o.template().training.optimizer,
-                o.template().training.learningRate, o.template().training.lrSchedule));
+                o.template().model.inputSize, o.epochs(), training(o).optimizer().id(), training(o).learningRate(),
+                training(o).schedule().id()));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("repeats", repeats);
         json.put("summary", summaries);
@@ -123,20 +136,23 @@ public final class Compare {
         }
     }
 
+    /** The template with training seed {@code seed}. */
     private static Plan withSeed(Plan template, long seed) {
+        Plan p = copy(template);
+        p.training.put("seed", seed);
+        return p;
+    }
+
+    private static Plan copy(Plan template) {
         Plan p = new Plan();
         p.model = template.model;
-        p.epochs = template.epochs;
-        p.patience = template.patience;
-        p.mu = template.mu;
+        p.training = new LinkedHashMap<>(template.training);
         p.faults = template.faults;
-        p.training = new Plan.Training();
-        p.training.batchSize = template.training.batchSize;
-        p.training.learningRate = template.training.learningRate;
-        p.training.lrSchedule = template.training.lrSchedule;
-        p.training.optimizer = template.training.optimizer;
-        p.training.seed = seed;
         return p;
+    }
+
+    private static TrainConfig training(Options o) {
+        return o.template().trainConfig();
     }
 
     public static List<Row> run(Options o, PrintStream log) {
@@ -155,21 +171,21 @@ public final class Compare {
         Partition partition;
         try (DataSources.Opened opened = DataSources.open(o.data(), 0)) {
             PatchSource source = opened.source();
-            partition = Partition.of(source, o.sites(), o.groupBy(), o.testFraction(), o.skew(), o.testWithinSites(),
-                    o.seed());
+            partition = Partition.of(source, training(o).positiveClass(), o.sites(), o.groupBy(), o.testFraction(),
+                    o.skew(), o.testWithinSites(), o.seed());
             List<long[]> sites = new ArrayList<>();
             for (int i = 0; i < o.sites(); i++) {
                 long[] mine = limit(source, partition.sites().get(i), o.maxPatchesPerSite(), o.seed() + i);
                 sites.add(mine);
                 TestData.writeIndices(partitionDir.resolve(siteNames.get(i) + ".txt"), mine);
                 description.put(siteNames.get(i), Map.of("groups", partition.groups().get(i), "patches", mine.length,
-                        "tumour", count(source, mine)));
+                        "tumour", count(source, mine, training(o))));
             }
             long[] pooled = sites.stream().flatMapToLong(java.util.stream.LongStream::of).sorted().toArray();
             TestData.writeIndices(partitionDir.resolve("central.txt"), pooled);
             long[] test = limit(source, partition.test(), o.maxTestPatches(), o.seed() - 1);
             TestData.writeIndices(partitionDir.resolve("test.txt"), test);
-            description.put("test", Map.of("patches", test.length, "tumour", count(source, test)));
+            description.put("test", Map.of("patches", test.length, "tumour", count(source, test, training(o))));
             description.put("data", o.data().toAbsolutePath().toString());
             description.put("split", o.groupBy().name().toLowerCase(Locale.ROOT) + (o.testWithinSites()
                     ? ", test held out within each site" : ", test groups held out"));
@@ -188,9 +204,7 @@ public final class Compare {
         }
         List<Row> rows = new ArrayList<>();
         for (String strategy : o.strategies()) {
-            if (!STRATEGIES.contains(strategy)) {
-                throw new UserException("--strategies: '" + strategy + "' is not one of " + STRATEGIES);
-            }
+            Strategies.factory(strategy);
         }
         List<String> federated = o.strategies().stream().filter(s -> !s.equals("central")).toList();
         if (o.strategies().contains("central")) {
@@ -223,29 +237,20 @@ public final class Compare {
     }
 
     private static Coordinator.Summary runOne(Plan plan, Options o, PrintStream log, boolean stopSites) {
-        log.printf(Locale.ROOT, "== %s%n", plan.strategy + (plan.peerToPeer ? " (peer-to-peer)" : ""));
-        try (Coordinator coordinator = new Coordinator(plan, Path.of("/"), Device.cpu(), o.threads(), log)) {
+        boolean p2p = Boolean.TRUE.equals(plan.strategySettings().get("peer_to_peer"));
+        log.printf(Locale.ROOT, "== %s%n", plan.strategy + (p2p ? " (peer-to-peer)" : ""));
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("/"), Device.cpu(), o.threads(), log)) {
             return coordinator.run(false, stopSites);
         }
     }
 
     private static Plan plan(Options o, String strategy, List<String> sites, int port, Path out) {
-        Plan t = o.template();
-        Plan plan = new Plan();
+        Plan plan = copy(o.template());
         plan.strategy = strategy;
         plan.sites = new ArrayList<>(sites);
-        double budget = t.epochs;
-        plan.epochs = budget;
-        plan.rounds = (int) Math.round(budget);
-        plan.localEpochs = 1;
-        plan.cycles = (int) Math.round(budget);
-        plan.maxEpochs = (int) Math.round(budget);
-        plan.patience = t.patience;
-        plan.mu = t.mu;
-        plan.peerToPeer = strategy.equals("cyclical") && o.peerToPeer();
-        plan.model = t.model;
-        plan.training = t.training;
-        plan.faults = t.faults;
+        Map<String, Object> offered = new LinkedHashMap<>(o.strategyOptions());
+        offered.put("peer_to_peer", o.peerToPeer());
+        plan.strategySettings().putAll(Strategies.factory(strategy).forBudget(o.epochs(), offered));
         plan.listen = "127.0.0.1:" + port;
         plan.pki = out.resolve("pki").toString();
         plan.name = "coordinator";
@@ -280,8 +285,8 @@ public final class Compare {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("partition", description);
         json.put("model", o.template().model);
-        json.put("training", o.template().training);
-        json.put("epochs", o.template().epochs);
+        json.put("training", training(o).toMap());
+        json.put("epochs", o.epochs());
         json.put("rows", rows);
         try {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("compare.json").toFile(), json);
@@ -306,9 +311,9 @@ public final class Compare {
         md.append(String.format(Locale.ROOT, "%n%d sites (%s, skew %s); %s test patches; %s, input %d px; "
                         + "budget %.0f epochs; %s lr %s (%s), batch %d%n", o.sites(), description.get("split"),
                 description.get("skew"), ((Map<?, ?>) description.get("test")).get("patches"),
-                o.template().model.architecture, o.template().model.inputSize, o.template().epochs,
-                o.template().training.optimizer, o.template().training.learningRate,
-                o.template().training.lrSchedule, o.template().training.batchSize));
+                o.template().model.architecture, o.template().model.inputSize, o.epochs(),
+                training(o).optimizer().id(), training(o).learningRate(), training(o).schedule().id(),
+                training(o).batchSize()));
         return md.toString();
     }
 
@@ -325,8 +330,8 @@ public final class Compare {
         return Partition.holdOut(source, patches, max / (double) patches.length, seed)[1];
     }
 
-    private static long count(PatchSource source, long[] patches) {
-        int positive = LocalTraining.positiveClass(source.labelNames());
+    private static long count(PatchSource source, long[] patches, TrainConfig training) {
+        int positive = PositiveClass.of(training.positiveClass(), source.labelNames()).index();
         return java.util.Arrays.stream(patches).filter(i -> source.label(i) == positive).count();
     }
 

@@ -1,6 +1,11 @@
 package io.histoscale.federation;
 
+import io.histoscale.model.ModelWeights;
 import ai.djl.Device;
+import io.histoscale.dataset.PositiveClass;
+import io.histoscale.train.TrainConfig;
+import io.histoscale.train.Training;
+import io.histoscale.train.augment.Macenko;
 import ai.djl.Model;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.model.FlatParameters;
@@ -10,7 +15,10 @@ import io.histoscale.train.augment.PatchTransform;
 import io.histoscale.train.data.BatchLoader;
 import io.histoscale.train.metrics.Predictions;
 
-/** Scores model states on held-out patches, the same patches and inputs for every strategy. */
+/**
+ * Scores model states on held-out patches, the same patches and inputs for every strategy, with the training settings'
+ * positive-class rule and stain normalisation.
+ */
 public final class Evaluator implements AutoCloseable {
 
     private final PatchSource source;
@@ -18,16 +26,20 @@ public final class Evaluator implements AutoCloseable {
     private final Model model;
     private final FlatParameters flat;
     private final BatchLoader loader;
+    private final int positiveClass;
 
-    public Evaluator(PatchSource source, long[] indices, Plan.ModelPlan plan, Device device, int workers) {
+    public Evaluator(PatchSource source, long[] indices, Plan.ModelPlan plan, TrainConfig training, Device device,
+                     int workers) {
         this.source = source;
         this.indices = indices;
         this.model = plan.spec().newModel(device);
         this.flat = FlatParameters.of(model);
+        Macenko.Stains stains = Training.stainReference(training, source, plan.downsample, plan.inputSize, indices);
         PatchTransform transform = new PatchTransform(source.width(), source.height(), plan.downsample,
-                plan.inputSize, Augmentation.NONE, null);
+                plan.inputSize, Augmentation.NONE, stains == null ? null : new Macenko(stains));
         this.loader = BatchLoader.builder(source, transform).setBatchSize(64).optWorkers(workers).optPrefetch(2)
                 .build();
+        this.positiveClass = PositiveClass.of(training.positiveClass(), source.labelNames()).index();
     }
 
     /** Class probabilities of one state for every held-out patch, in index order. */
@@ -36,8 +48,9 @@ public final class Evaluator implements AutoCloseable {
         return Inference.predict(model, loader, indices, source.labelNames(), n -> { });
     }
 
+    /** The class AUC refers to, by the training settings' rule ({@link PositiveClass}). */
     public int positiveClass() {
-        return LocalTraining.positiveClass(source.labelNames());
+        return positiveClass;
     }
 
     @Override

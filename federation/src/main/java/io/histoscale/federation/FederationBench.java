@@ -1,6 +1,8 @@
 package io.histoscale.federation;
 
 import io.histoscale.core.Json;
+import io.histoscale.federation.coordinator.Coordinator;
+import io.histoscale.federation.site.SiteMain;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.dataset.bench.Peers;
@@ -67,16 +69,16 @@ public final class FederationBench {
             Plan plan = new Plan();
             plan.strategy = "fedavg";
             plan.sites = List.of("site");
-            plan.rounds = rounds + 1;
-            plan.localEpochs = 1;
+            plan.strategySettings().put("rounds", rounds + 1);
+            plan.strategySettings().put("local_epochs", 1);
             plan.model.architecture = model;
             plan.model.inputSize = inputSize;
-            plan.training.batchSize = batchSize;
+            plan.training.put("batch_size", batchSize);
             plan.pki = dir.resolve("pki").toString();
             plan.out = dir.resolve("run").toString();
             plan.check("bench");
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            try (Coordinator coordinator = new Coordinator(plan, Path.of("/"), Device.cpu(), threads,
+            try (Coordinator coordinator = Coordinator.start(plan, Path.of("/"), Device.cpu(), threads,
                     new PrintStream(log, true)); SiteProcesses sites = new SiteProcesses()) {
                 sites.start(new SiteMain.Options(store, "site", "127.0.0.1:" + coordinator.port(),
                         dir.resolve("pki"), null, 0, 7, threads, "cpu", 1, "127.0.0.1", -1, dir.resolve("site"), 120));

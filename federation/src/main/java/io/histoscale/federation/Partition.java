@@ -2,6 +2,7 @@ package io.histoscale.federation;
 
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
+import io.histoscale.dataset.PositiveClass;
 import io.histoscale.dataset.PatchSource;
 
 import java.util.ArrayList;
@@ -40,10 +41,12 @@ public record Partition(List<long[]> sites, long[] test, List<List<String>> grou
     /**
      * Spreads labelled patches over {@code count} sites.
      *
+     * @param positiveClass the class label skew counts ({@link PositiveClass}: null for the rule)
+     *
      * @throws UserException when there are fewer groups than sites (plus one for the test set)
      */
-    public static Partition of(PatchSource source, int count, GroupBy by, double testFraction, Skew skew,
-                               boolean testWithinSites, long seed) {
+    public static Partition of(PatchSource source, String positiveClass, int count, GroupBy by, double testFraction,
+                               Skew skew, boolean testWithinSites, long seed) {
         Map<String, List<Long>> byGroup = new TreeMap<>();
         for (long i = 0; i < source.size(); i++) {
             if (source.label(i) >= 0) {
@@ -53,7 +56,7 @@ public record Partition(List<long[]> sites, long[] test, List<List<String>> grou
         List<String> names = new ArrayList<>(byGroup.keySet());
         SplittableRandom random = new SplittableRandom(seed);
         shuffle(names, random);
-        int positive = LocalTraining.positiveClass(source.labelNames());
+        int positive = PositiveClass.of(positiveClass, source.labelNames()).index();
         List<String> testGroups = new ArrayList<>();
         if (!testWithinSites) {
             int held = Math.max(1, (int) Math.round(testFraction * names.size()));

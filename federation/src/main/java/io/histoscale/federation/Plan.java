@@ -1,5 +1,7 @@
 package io.histoscale.federation;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +9,11 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.histoscale.core.UserException;
+import io.histoscale.federation.strategy.Strategies;
+import io.histoscale.federation.strategy.Strategy;
 import io.histoscale.model.ModelSpec;
+import io.histoscale.train.StainNormalisation;
+import io.histoscale.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,24 +21,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What a federated experiment does, read from YAML ({@code histoscale federate --plan plan.yaml}):
  *
  * <pre>
- * strategy: fedavg          # central | ensemble | single | cyclical | fedavg | fedprox
+ * strategy: fedavg          # a registered strategy: central, ensemble, single, cyclical, fedavg, fedprox, ...
  * sites: [hospital-a, hospital-b, hospital-c]   # certificate CNs allowed to join, in hop order
- * rounds: 5                 # fedavg, fedprox
- * local_epochs: 1           # per round (fedavg, fedprox) or per hop (cyclical)
- * cycles: 3                 # cyclical
- * epochs: 5                 # central: epochs over all data
- * max_epochs: 10            # single, ensemble: most epochs per site ...
- * patience: 2               # ... stopping when validation has not improved for this many
- * mu: 0.01                  # fedprox
- * peer_to_peer: false       # cyclical: weights go site to site, the coordinator only orders hops
+ * rounds: 5                 # the strategy's own settings, beside the plan's (each strategy checks its own):
+ * local_epochs: 1           #   fedavg/fedprox: rounds, local_epochs (+ mu); cyclical: cycles, local_epochs,
+ *                           #   peer_to_peer; single/ensemble: max_epochs, patience; central: epochs
  * model: {architecture: small, input_size: 64, downsample: 1, classes: 2}
- * training: {batch_size: 32, learning_rate: 0.001, lr_schedule: constant, optimizer: adam, seed: 7}
+ * training: {batch_size: 32, learning_rate: 0.001, schedule: cosine, optimizer: adam, seed: 7}
  * listen: 127.0.0.1:7443
  * pki: pki                  # folder of ca.crt and coordinator.crt/.key
  * name: coordinator         # the coordinator's certificate
@@ -40,34 +44,78 @@ import java.util.List;
  * faults: {policy: skip, deadline_seconds: 60, round_timeout_seconds: 3600, join_timeout_seconds: 300}
  * test: {data: patches, indices: test.txt}       # optional: held-out patches the coordinator scores models on
  * </pre>
+ *
+ * <p>{@code training} takes the keys of {@link TrainConfig} (the same settings and defaults as
+ * {@code histoscale train}); the sites train through the train module's one loop. The strategy's settings travel to
+ * the sites as each task's config map.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class Plan {
 
+    /** Training settings a site chooses for itself (its hardware), never sent in a task. */
+    public static final Set<String> SITE_SETTINGS = Set.of("device", "threads", "workers", "prefetch",
+            "checkpoint_minutes");
+
     public String strategy = "fedavg";
     public List<String> sites = new ArrayList<>();
-    public int rounds = 3;
-    public double localEpochs = 1;
-    public int cycles = 2;
-    public double epochs = 3;
-    public int maxEpochs = 10;
-    public int patience = 2;
-    public double mu = 0.01;
-    public boolean peerToPeer;
     public ModelPlan model = new ModelPlan();
-    public Training training = new Training();
+    /** {@link TrainConfig} settings, by snake_case key; the rest keep their defaults. */
+    public Map<String, Object> training = new LinkedHashMap<>();
     public String listen = "127.0.0.1:0";
     public String pki = "pki";
     public String name = "coordinator";
     public String out = "federation-run";
     public Faults faults = new Faults();
     public Test test;
+    /** The strategy's settings: every top-level key that is not one of the plan's own. */
+    private final Map<String, Object> strategySettings = new LinkedHashMap<>();
 
-    /** The network every site trains. */
+    /** The strategy's settings (a live map: put to change one). */
+    @JsonAnyGetter
+    public Map<String, Object> strategySettings() {
+        return strategySettings;
+    }
+
+    @JsonAnySetter
+    void strategySetting(String key, Object value) {
+        strategySettings.put(key, value);
+    }
+
+    /** The plan's strategy; a new one each call. */
+    public Strategy newStrategy() {
+        return Strategies.create(strategy, strategySettings);
+    }
+
+    /**
+     * The training settings: {@link TrainConfig}'s defaults, the {@code training} keys over them, and the network of
+     * {@code model}.
+     */
+    public TrainConfig trainConfig() {
+        for (String key : List.of("model", "input_size", "downsample")) {
+            if (training.containsKey(key)) {
+                throw UserException.forKey("training." + key, "belongs under model: (architecture, input_size, "
+                        + "downsample)");
+            }
+        }
+        Map<String, Object> all = new LinkedHashMap<>(training);
+        all.put("model", model.architecture);
+        all.put("input_size", model.inputSize);
+        all.put("downsample", model.downsample);
+        return TrainConfig.fromMap(all);
+    }
+
+    /** What every task tells the sites to train: the training settings but those a site chooses itself. */
+    public Map<String, Object> taskSettings() {
+        Map<String, Object> task = new LinkedHashMap<>(trainConfig().toMap());
+        SITE_SETTINGS.forEach(task::remove);
+        return task;
+    }
+
+    /** The network every site trains; the coordinator builds it before it sees any data. */
     public static final class ModelPlan {
-        public String architecture = "small";
-        public int inputSize = 64;
-        public int downsample = 1;
+        public String architecture = TrainConfig.DEFAULTS.model();
+        public int inputSize = ModelSpec.DEFAULT_INPUT_SIZE;
+        public int downsample = TrainConfig.DEFAULTS.downsample();
         public int classes = 2;
 
         public ModelSpec spec() {
@@ -79,18 +127,6 @@ public final class Plan {
         public String id() {
             return spec().toString();
         }
-    }
-
-    public static final class Training {
-        public int batchSize = 32;
-        public double learningRate = 1e-3;
-        /**
-         * {@code constant}, or {@code cosine}: annealed from {@code learning_rate} to 0 over each strategy's training
-         * budget (central's epochs, cyclical's hops, FedAvg's rounds, each per-site model's epochs).
-         */
-        public String lrSchedule = "constant";
-        public String optimizer = "adam";
-        public long seed = 7;
     }
 
     /**
@@ -127,9 +163,9 @@ public final class Plan {
         try {
             plan = yaml().readValue(Files.readAllBytes(file), Plan.class);
         } catch (NoSuchFileException e) {
-            throw new UserException("--plan " + file + ": no such file");
+            throw UserException.forKey("plan", file + ": no such file");
         } catch (IOException e) {
-            throw new UserException("--plan " + file + ": " + e.getMessage().lines().findFirst().orElse("bad YAML"));
+            throw UserException.forKey("plan", file + ": " + e.getMessage().lines().findFirst().orElse("bad YAML"));
         }
         plan.check(file.toString());
         return plan;
@@ -145,10 +181,6 @@ public final class Plan {
 
     /** @throws UserException naming the first bad value */
     public void check(String where) {
-        List<String> strategies = List.of("central", "ensemble", "single", "cyclical", "fedavg", "fedprox");
-        if (!strategies.contains(strategy)) {
-            throw new UserException(where + ": strategy '" + strategy + "' is not one of " + strategies);
-        }
         if (sites == null || sites.isEmpty()) {
             throw new UserException(where + ": list the sites (certificate names) under 'sites'");
         }
@@ -158,23 +190,15 @@ public final class Plan {
         if (strategy.equals("central") && sites.size() != 1) {
             throw new UserException(where + ": strategy central trains at one place holding all data: list one site");
         }
-        if (rounds < 1 || cycles < 1 || localEpochs <= 0 || epochs <= 0 || maxEpochs < 1 || patience < 0 || mu < 0) {
-            throw new UserException(where + ": rounds, cycles, max_epochs must be >= 1, epochs and local_epochs > 0, "
-                    + "patience and mu >= 0");
-        }
         if (!List.of("skip", "wait").contains(faults.policy)) {
-            throw new UserException(where + ": faults.policy '" + faults.policy + "' is not skip or wait");
+            throw UserException.forKey("faults.policy", "'" + faults.policy + "' is not skip or wait (" + where + ")");
         }
-        if (!List.of("adam", "sgd").contains(training.optimizer)) {
-            throw new UserException(where + ": training.optimizer '" + training.optimizer + "' is not adam or sgd");
-        }
-        if (!LocalTraining.Schedule.KINDS.contains(training.lrSchedule)) {
-            throw new UserException(where + ": training.lr_schedule '" + training.lrSchedule + "' is not one of "
-                    + LocalTraining.Schedule.KINDS);
-        }
-        if (peerToPeer && !strategy.equals("cyclical")) {
-            throw new UserException(where + ": peer_to_peer applies to strategy cyclical only");
-        }
+        newStrategy();
         model.spec();
+        TrainConfig config = trainConfig();
+        if (config.stainNormalisation() == StainNormalisation.MACENKO && config.stainReference() == null) {
+            throw UserException.forKey("training.stain_reference", "missing: federated Macenko normalisation needs a "
+                    + "reference image every site and the coordinator hold (stains fitted at each site would differ)");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.histoscale.federation;
 
+import io.histoscale.federation.site.SiteMain;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

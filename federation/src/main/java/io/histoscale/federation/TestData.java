@@ -19,7 +19,7 @@ public record TestData(DataSources.Opened opened, long[] indices) implements Aut
     }
 
     /** Opens a plan's test data, resolving relative paths against {@code base}. */
-    static TestData open(Path base, Plan.Test test) {
+    public static TestData open(Path base, Plan.Test test) {
         DataSources.Opened opened = DataSources.open(base.resolve(test.data), 0);
         long[] indices = test.indices == null ? labelled(opened.source()) : readIndices(base.resolve(test.indices),
                 opened.source().size());

@@ -1,8 +1,10 @@
 package io.histoscale.federation;
 
+import io.histoscale.core.Json;
+import io.histoscale.federation.site.SiteMain;
+import io.histoscale.federation.coordinator.Coordinator;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.train.checkpoint.Checkpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,13 +72,13 @@ class FaultsIntegrationTest {
 
     static Plan plan(String out, List<String> sites) {
         Plan plan = Fixtures.plan("fedavg", dir.resolve(out), pki, port, store, sites);
-        plan.rounds = 2;
+        plan.strategySettings().put("rounds", 2);
         return plan;
     }
 
     static Coordinator.Summary run(Plan plan, java.util.function.BiConsumer<Coordinator, Integer> afterRound) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator coordinator = new Coordinator(plan, Path.of("."), Device.cpu(), 1,
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
             coordinator.onRoundEnd(round -> afterRound.accept(coordinator, round));
             return coordinator.run(false, false);
@@ -92,7 +94,7 @@ class FaultsIntegrationTest {
     static List<Integer> answered(Plan plan) throws IOException {
         List<Integer> counts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(plan.out).resolve(Coordinator.ROUNDS))) {
-            JsonNode round = new ObjectMapper().readTree(line);
+            JsonNode round = Json.MAPPER.readTree(line);
             counts.add(round.path("results").size());
         }
         return counts;
@@ -126,7 +128,7 @@ class FaultsIntegrationTest {
     @Order(2)
     void aKilledSiteIsSkippedAndRejoinsWhenRestarted() throws IOException {
         Plan plan = plan("skip", SITES);
-        plan.rounds = 3;
+        plan.strategySettings().put("rounds", 3);
         plan.faults.policy = "skip";
         Coordinator.Summary summary = run(plan, (coordinator, round) -> {
             if (round == 1) {
@@ -162,10 +164,10 @@ class FaultsIntegrationTest {
     @Order(4)
     void aSiteKilledWhileTrainingIsDroppedFromThatRound() throws IOException {
         Plan plan = plan("mid-round", SITES);
-        plan.localEpochs = 30; // about 150 steps: several seconds of training to be killed in
+        plan.strategySettings().put("local_epochs", 30); // about 150 steps: several seconds of training to be killed in
         plan.faults.policy = "skip";
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator coordinator = new Coordinator(plan, Path.of("."), Device.cpu(), 1,
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
             coordinator.onRoundEnd(round -> {
                 if (round == 1) {

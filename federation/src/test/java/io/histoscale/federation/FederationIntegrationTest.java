@@ -1,8 +1,10 @@
 package io.histoscale.federation;
 
+import io.histoscale.core.Json;
+import io.histoscale.federation.site.SiteMain;
+import io.histoscale.federation.coordinator.Coordinator;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.histoscale.federation.audit.AuditCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FederationIntegrationTest {
 
     static final List<String> SITES = List.of("site-a", "site-b", "site-c");
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -75,7 +76,7 @@ class FederationIntegrationTest {
 
     static Coordinator.Summary run(Plan plan, boolean resume) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator coordinator = new Coordinator(plan, Path.of("."), Device.cpu(), 1,
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
             return coordinator.run(resume, false);
         } finally {
@@ -86,7 +87,7 @@ class FederationIntegrationTest {
     static List<JsonNode> rounds(Plan plan) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(plan.out).resolve(Coordinator.ROUNDS))) {
-            lines.add(JSON.readTree(line));
+            lines.add(Json.MAPPER.readTree(line));
         }
         return lines;
     }
@@ -142,7 +143,7 @@ class FederationIntegrationTest {
     @Order(4)
     void peerToPeerCyclicalSendsWeightsSiteToSite() throws IOException {
         Plan plan = plan("cyclical", "p2p");
-        plan.peerToPeer = true;
+        plan.strategySettings().put("peer_to_peer", true);
         Coordinator.Summary summary = run(plan, false);
         assertThat(summary.rounds()).isEqualTo(6);
         List<JsonNode> rounds = rounds(plan);
@@ -175,12 +176,23 @@ class FederationIntegrationTest {
     }
 
     @Test
+    @Order(5)
+    void aStrategyRegisteredOnlyInTheTestSourcesRunsOverTheRealSites() {
+        // MedianOfSites: one file in src/test and one line in META-INF/services; nothing in the main code names it
+        Coordinator.Summary median = run(plan("median", "median"), false);
+        assertThat(median.strategy()).isEqualTo("median");
+        assertThat(median.rounds()).isEqualTo(2);
+        assertThat(median.skipped()).isEmpty();
+        assertThat(median.test().path("auc").asDouble()).isGreaterThan(0.7);
+    }
+
+    @Test
     @Order(6)
     void aRestartedCoordinatorResumesFromItsLastRound() throws IOException {
         Plan plan = plan("fedavg", "restart");
-        plan.rounds = 2;
+        plan.strategySettings().put("rounds", 2);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator first = new Coordinator(plan, Path.of("."), Device.cpu(), 1, new PrintStream(log, true))) {
+        try (Coordinator first = Coordinator.start(plan, Path.of("."), Device.cpu(), 1, new PrintStream(log, true))) {
             first.onRoundEnd(round -> {
                 throw new IllegalStateException("coordinator killed after round " + round);
             });
@@ -189,7 +201,7 @@ class FederationIntegrationTest {
             assertThat(e).hasMessageContaining("after round 1");
         }
         assertThat(rounds(plan)).hasSize(1);
-        plan.rounds = 3;
+        plan.strategySettings().put("rounds", 3);
         Coordinator.Summary summary = run(plan, true);
         assertThat(summary.rounds()).isEqualTo(3);
         assertThat(rounds(plan).stream().map(r -> r.path("round").asInt()).toList()).containsExactly(1, 2, 3);

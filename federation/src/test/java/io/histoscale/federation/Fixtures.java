@@ -1,5 +1,6 @@
 package io.histoscale.federation;
 
+import java.util.Map;
 import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStore;
@@ -72,17 +73,18 @@ final class Fixtures {
         Plan plan = new Plan();
         plan.strategy = strategy;
         plan.sites = new java.util.ArrayList<>(sites);
-        plan.rounds = 3;
-        plan.localEpochs = 1;
-        plan.cycles = 2;
-        plan.epochs = 3;
-        plan.maxEpochs = 3;
-        plan.patience = 1;
-        plan.mu = 0.05;
+        plan.strategySettings().putAll(switch (strategy) {
+            case "fedavg" -> Map.of("rounds", 3, "local_epochs", 1);
+            case "fedprox" -> Map.of("rounds", 3, "local_epochs", 1, "mu", 0.05);
+            case "cyclical" -> Map.of("cycles", 2, "local_epochs", 1);
+            case "central" -> Map.of("epochs", 3);
+            case "single", "ensemble" -> Map.of("max_epochs", 3, "patience", 1);
+            default -> Map.<String, Object>of();
+        });
         plan.model.architecture = "small";
         plan.model.inputSize = 24;
-        plan.training.batchSize = 8;
-        plan.training.learningRate = 3e-3;
+        plan.training.put("batch_size", 8);
+        plan.training.put("learning_rate", 3e-3);
         plan.listen = "127.0.0.1:" + port;
         plan.pki = pki.toString();
         plan.out = out.toString();

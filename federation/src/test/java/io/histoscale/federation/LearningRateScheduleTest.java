@@ -1,16 +1,27 @@
 package io.histoscale.federation;
 
-import ai.djl.Device;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.store.PatchStore;
-import io.histoscale.federation.LocalTraining.Schedule;
+import io.histoscale.federation.strategy.Strategies;
 import io.histoscale.federation.strategy.Strategy;
 import io.histoscale.federation.strategy.Strategy.Assignment;
 import io.histoscale.federation.strategy.Strategy.GlobalState;
-import io.histoscale.federation.strategy.Strategy.Progress;
 import io.histoscale.federation.strategy.Strategy.SiteInfo;
 import io.histoscale.model.EngineSettings;
+import io.histoscale.model.ModelSpec;
+import io.histoscale.model.ModelWeights;
+import io.histoscale.model.FlatParameters;
 import io.histoscale.model.TorchEngine;
+import io.histoscale.train.FitRequest;
+import io.histoscale.train.LearningRateSchedule;
+import io.histoscale.train.Optimizer;
+import io.histoscale.train.Schedule;
+import io.histoscale.train.TrainConfig;
+import io.histoscale.train.TrainListener;
+import io.histoscale.train.Training;
+import io.histoscale.train.augment.Augmentation;
+import ai.djl.Device;
+import ai.djl.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,53 +30,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The learning-rate schedule: its values, the same curve for every strategy, and that training follows it. */
+/**
+ * The learning-rate schedule of federated training: one curve over a strategy's whole budget, whichever sites train
+ * which stretch of it, and a site's training follows it.
+ */
 class LearningRateScheduleTest {
 
     @TempDir
     Path dir;
 
     static final double PEAK = 0.01;
-
-    @Test
-    void cosineFallsFromThePeakToNearZeroAndConstantStaysPut() {
-        Schedule cosine = new Schedule("cosine", 0, 1);
-        assertThat(cosine.rate(PEAK, 0, 90)).isEqualTo(PEAK, within(1e-12));
-        assertThat(cosine.rate(PEAK, 45, 90)).isEqualTo(PEAK / 2, within(1e-12));
-        // the last step of the budget: 0.5 (1 + cos(pi 89/90)) of the peak
-        assertThat(cosine.rate(PEAK, 89, 90)).isEqualTo(PEAK * 0.5 * (1 + Math.cos(Math.PI * 89 / 90)), within(1e-12))
-                .isLessThan(PEAK * 0.001);
-        for (int k = 1; k < 90; k++) {
-            assertThat(cosine.rate(PEAK, k, 90)).isLessThan(cosine.rate(PEAK, k - 1, 90));
-        }
-        for (int k = 0; k < 90; k += 11) {
-            assertThat(Schedule.CONSTANT.rate(PEAK, k, 90)).isEqualTo(PEAK);
-            assertThat(new Schedule("constant", 0.5, 0.6).rate(PEAK, k, 90)).isEqualTo(PEAK);
-        }
-        // a task covering the second half starts where the whole budget is half-way
-        assertThat(new Schedule("cosine", 0.5, 1).rate(PEAK, 0, 45)).isEqualTo(PEAK / 2, within(1e-12));
-        assertThatThrownBy(() -> new Schedule("step", 0, 1)).hasMessageContaining("step");
-        assertThatThrownBy(() -> new Schedule("cosine", 0.5, 0.5)).hasMessageContaining("0.5..0.5");
-    }
+    static final TrainConfig COSINE = TrainConfig.builder().optLearningRate(PEAK).optWarmupEpochs(0)
+            .optSchedule(Schedule.COSINE).build();
 
     @Test
     void everyStrategyGetsTheSameCurveOverTheSameBudget() {
         List<SiteInfo> sites = List.of(new SiteInfo("a", 13, 3, ""), new SiteInfo("b", 13, 3, ""),
                 new SiteInfo("c", 13, 3, ""));
         // central: 30 epochs of 3 steps over all data
-        List<Double> central = rates(plan("central", List.of("central")), List.of(sites.get(0)), 3);
+        List<Double> central = rates(Strategies.create("central", Map.of("epochs", 30)), List.of(sites.get(0)), 3);
         assertThat(central).hasSize(90);
-        // cyclical: 30 cycles of 3 one-step hops; FedAvg: 30 rounds, each site one 3-step local epoch
-        List<Double> cyclical = rates(plan("cyclical", List.of("a", "b", "c")), sites, 1);
-        List<Double> fedavg = rates(plan("fedavg", List.of("a", "b", "c")), sites, 3);
+        // cyclical: 30 cycles of 3 hops of one 1-step site epoch; FedAvg: 30 rounds, each site one 3-step epoch
+        List<Double> cyclical = rates(Strategies.create("cyclical", Map.of("cycles", 30)), sites, 1);
+        List<Double> fedavg = rates(Strategies.create("fedavg", Map.of("rounds", 30)), sites, 3);
         assertThat(cyclical).hasSize(90);
         assertThat(fedavg).hasSize(90 * 3);
+        assertThat(central.get(0)).isEqualTo(PEAK, within(1e-12));
+        assertThat(central.get(45)).isEqualTo(PEAK / 2, within(1e-12));
+        assertThat(central.get(89)).isLessThan(PEAK * 0.001);
         for (int k = 0; k < 90; k++) {
             assertThat(cyclical.get(k)).isEqualTo(central.get(k), within(1e-12));
             for (int s = 0; s < 3; s++) {
@@ -76,33 +75,41 @@ class LearningRateScheduleTest {
             }
         }
         // each per-site model anneals over its own epochs
-        Strategy ensemble = Strategy.of(plan("ensemble", List.of("a", "b", "c")));
-        assertThat(ensemble.configure(1, null, sites)).extracting(Assignment::progress).containsOnly(Progress.WHOLE);
+        Strategy ensemble = Strategies.create("ensemble", Map.of("max_epochs", 7));
+        assertThat(ensemble.configure(1, null, sites)).extracting(a -> a.config().get(FitRequest.BUDGET_EPOCHS))
+                .containsOnly(7.0);
     }
 
     @Test
-    void plansNameTheirScheduleAndRefuseAnUnknownOne() throws Exception {
+    void plansTakeTheScheduleOfTheTrainingSettingsAndRefuseAnUnknownOne() throws Exception {
         Path file = Files.writeString(dir.resolve("plan.yaml"), "strategy: fedavg\nsites: [a, b]\n"
-                + "training: {learning_rate: 0.01, lr_schedule: cosine, optimizer: sgd}\n");
-        assertThat(Plan.read(file).training.lrSchedule).isEqualTo("cosine");
-        assertThat(new Plan().training.lrSchedule).isEqualTo("constant");
-        Files.writeString(file, "strategy: fedavg\nsites: [a, b]\ntraining: {lr_schedule: linear}\n");
+                + "training: {learning_rate: 0.01, schedule: constant, optimizer: sgd}\n");
+        Plan plan = Plan.read(file);
+        assertThat(plan.trainConfig().schedule()).isEqualTo(Schedule.CONSTANT);
+        assertThat(plan.trainConfig().optimizer()).isEqualTo(Optimizer.SGD);
+        // one source of defaults: a plan that says nothing trains as histoscale train does
+        assertThat(new Plan().trainConfig().schedule()).isEqualTo(TrainConfig.DEFAULTS.schedule());
+        assertThat(new Plan().trainConfig().weightDecay()).isEqualTo(TrainConfig.DEFAULTS.weightDecay());
+        Files.writeString(file, "strategy: fedavg\nsites: [a, b]\ntraining: {schedule: linear}\n");
         assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
-                .hasMessageContaining("lr_schedule 'linear'");
+                .hasMessageStartingWith("schedule 'linear': expected one of [cosine, step, constant]");
     }
 
     @Test
-    void aTaskAtTheEndOfACosineBudgetBarelyMovesTheWeights() {
+    void aStretchAtTheEndOfACosineBudgetBarelyMovesTheWeights() {
         TorchEngine.start(new EngineSettings(1, 1, 7));
-        Plan.ModelPlan model = new Plan.ModelPlan();
-        model.inputSize = 24;
+        TrainConfig sgd = TrainConfig.builder().setModel("small").optInputSize(24).optBatchSize(8)
+                .optOptimizer(Optimizer.SGD).optLearningRate(0.05).optWeightDecay(0).optWarmupEpochs(0)
+                .optAugmentation(Augmentation.NONE).optThreads(1).optWorkers(1).optSeed(7).build();
         try (PatchStore store = PatchStore.open(Fixtures.store(dir.resolve("s"), 2, 16, 24, 3));
-             LocalTraining site = new LocalTraining(store, LongStream.range(0, 32).toArray(), new long[0], model,
-                     Device.cpu(), 1)) {
-            ModelWeights start = ModelWeights.of(site.parameters());
-            double constant = moved(start, site.run(start, task(Schedule.CONSTANT)).weights());
-            double first = moved(start, site.run(start, task(new Schedule("cosine", 0, 0.01))).weights());
-            double last = moved(start, site.run(start, task(new Schedule("cosine", 0.99, 1))).weights());
+             Model model = ModelSpec.builder().setArchitecture("small").setNumClasses(2).optInputSize(24).build()
+                     .newModel(Device.cpu(), 7)) {
+            ModelWeights start = ModelWeights.of(FlatParameters.of(model));
+            long[] all = LongStream.range(0, 32).toArray();
+            double constant = moved(start, fit(sgd.toBuilder().optSchedule(Schedule.CONSTANT).build(), store, all,
+                    start, 0, 1));
+            double first = moved(start, fit(sgd, store, all, start, 0, 1));
+            double last = moved(start, fit(sgd, store, all, start, 99, 100));
             // the first hundredth of a cosine budget runs at about the peak, the last at about 1/4000 of it
             assertThat(constant).isGreaterThan(1e-3);
             assertThat(first).isCloseTo(constant, within(constant * 0.01));
@@ -110,8 +117,10 @@ class LearningRateScheduleTest {
         }
     }
 
-    private static LocalTraining.Task task(Schedule schedule) {
-        return new LocalTraining.Task(1, 0, 0.05, "sgd", 0, 8, 7, schedule);
+    private static ModelWeights fit(TrainConfig config, PatchStore store, long[] train, ModelWeights start,
+                                    double from, double to) {
+        return Training.fit(new FitRequest(config, store, train, new long[0], start, from, to, 100, false, 0,
+                TrainListener.NONE)).weights();
     }
 
     /** The largest change of any weight. */
@@ -125,22 +134,11 @@ class LearningRateScheduleTest {
         return most;
     }
 
-    private static Plan plan(String strategy, List<String> sites) {
-        Plan plan = new Plan();
-        plan.strategy = strategy;
-        plan.sites = new ArrayList<>(sites);
-        plan.epochs = 30;
-        plan.rounds = 30;
-        plan.cycles = 30;
-        plan.localEpochs = 1;
-        plan.training.lrSchedule = "cosine";
-        plan.check("test");
-        return plan;
-    }
-
-    /** The rates of every step of every task a strategy assigns, in order, for tasks of {@code stepsPerTask}. */
-    private static List<Double> rates(Plan plan, List<SiteInfo> sites, int stepsPerTask) {
-        Strategy strategy = Strategy.of(plan);
+    /**
+     * The rates of every step of every task a strategy assigns, in order, for sites whose epochs have
+     * {@code stepsPerEpoch} steps: the train module's schedule over the task's budget, at the task's stretch.
+     */
+    private static List<Double> rates(Strategy strategy, List<SiteInfo> sites, int stepsPerEpoch) {
         GlobalState state = new GlobalState(0, List.of(), List.of(), null, null);
         List<Double> rates = new ArrayList<>();
         for (int round = 1; ; round++) {
@@ -149,9 +147,12 @@ class LearningRateScheduleTest {
                 return rates;
             }
             for (Assignment a : tasks) {
-                Schedule schedule = new Schedule(plan.training.lrSchedule, a.progress().from(), a.progress().to());
-                for (int k = 0; k < stepsPerTask * a.epochs(); k++) {
-                    rates.add(schedule.rate(PEAK, k, (long) (stepsPerTask * a.epochs())));
+                double from = ((Number) a.config().get(FitRequest.FROM_EPOCH)).doubleValue();
+                double to = ((Number) a.config().get(FitRequest.TO_EPOCH)).doubleValue();
+                double budget = ((Number) a.config().get(FitRequest.BUDGET_EPOCHS)).doubleValue();
+                LearningRateSchedule schedule = LearningRateSchedule.of(COSINE, stepsPerEpoch, 1, budget);
+                for (long k = Math.round(from * stepsPerEpoch); k < Math.round(to * stepsPerEpoch); k++) {
+                    rates.add(schedule.at(k));
                 }
             }
             state = state.unchanged(round);

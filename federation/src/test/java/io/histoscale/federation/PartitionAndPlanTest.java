@@ -24,7 +24,7 @@ class PartitionAndPlanTest {
     @Test
     void sitesGetWholeGroupsAndTheTestSetIsDisjoint() {
         try (PatchStore store = PatchStore.open(Fixtures.store(dir.resolve("s"), 8, 10, 16, 1))) {
-            Partition p = Partition.of(store, 3, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5);
+            Partition p = Partition.of(store, null, 3, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5);
             assertThat(p.sites()).hasSize(3);
             Set<String> testSlides = new HashSet<>();
             Arrays.stream(p.test()).forEach(i -> testSlides.add(store.group(i, GroupBy.SLIDE)));
@@ -39,16 +39,16 @@ class PartitionAndPlanTest {
             }
             assertThat(seen.size() + p.test().length).isEqualTo(80);
             // same seed, same partition
-            assertThat(Partition.of(store, 3, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5).test())
+            assertThat(Partition.of(store, null, 3, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5).test())
                     .containsExactly(p.test());
-            Partition sized = Partition.of(store, 3, GroupBy.SLIDE, 0.25, Partition.Skew.SIZE, false, 5);
+            Partition sized = Partition.of(store, null, 3, GroupBy.SLIDE, 0.25, Partition.Skew.SIZE, false, 5);
             assertThat(sized.sites().get(0).length).isGreaterThan(sized.sites().get(2).length);
-            Partition within = Partition.of(store, 3, GroupBy.SLIDE, 0.3, Partition.Skew.NONE, true, 5);
+            Partition within = Partition.of(store, null, 3, GroupBy.SLIDE, 0.3, Partition.Skew.NONE, true, 5);
             // 30 % of each class (5 patches of each per slide) held out per site: 2 of 5, on 8 slides, both classes
             assertThat(within.test().length).isBetween(20, 40);
             assertThat(LongStream.concat(LongStream.of(within.pooled()), LongStream.of(within.test())).distinct()
                     .count()).isEqualTo(80);
-            assertThatThrownBy(() -> Partition.of(store, 8, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5))
+            assertThatThrownBy(() -> Partition.of(store, null, 8, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5))
                     .isInstanceOf(UserException.class).hasMessageContaining("--test-within-sites");
         }
     }
@@ -67,7 +67,7 @@ class PartitionAndPlanTest {
         Plan plan = Plan.read(file);
         assertThat(plan.strategy).isEqualTo("fedprox");
         assertThat(plan.sites).containsExactly("hospital-a", "hospital-b", "hospital-c");
-        assertThat(plan.mu).isEqualTo(0.1);
+        assertThat(plan.strategySettings()).containsEntry("mu", 0.1).containsEntry("rounds", 4);
         assertThat(plan.model.id()).isEqualTo("resnet18/2/96");
         assertThat(plan.faults.policy).isEqualTo("wait");
         Files.writeString(file, "strategy: cyclical\nsites: [a, b]\npeer_to_peer: true\nfaults: {policy: retry}\n");
@@ -77,6 +77,23 @@ class PartitionAndPlanTest {
         Files.writeString(file, "strategy: central\nsites: [a, b]\n");
         assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class).hasMessageContaining("one site");
         assertThatThrownBy(() -> Plan.read(dir.resolve("none.yaml"))).isInstanceOf(UserException.class);
+        // each strategy checks its own settings: fedprox without a pull is refused, a foreign setting is named
+        Files.writeString(file, "strategy: fedprox\nsites: [a, b]\nmu: 0\n");
+        assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("mu 0.0: give a positive proximal weight").hasMessageContaining("fedavg");
+        Files.writeString(file, "strategy: fedavg\nsites: [a, b]\ncycles: 3\n");
+        assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
+                .hasMessageContaining("cycles is not a setting of strategy fedavg");
+        Files.writeString(file, "strategy: fedaverage\nsites: [a, b]\n");
+        assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
+                .hasMessageContaining("'fedaverage' is not one of").hasMessageContaining("cyclical");
+        // training takes TrainConfig's keys and defaults, checked by it
+        Files.writeString(file, "strategy: fedavg\nsites: [a, b]\ntraining: {learning_rate: -1}\n");
+        assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith("learning_rate -1.0");
+        Files.writeString(file, "strategy: fedavg\nsites: [a, b]\ntraining: {lr_schedule: cosine}\n");
+        assertThatThrownBy(() -> Plan.read(file)).isInstanceOf(UserException.class)
+                .hasMessageContaining("lr_schedule is not a setting of training");
         // the documented example plan reads as it says
         Plan example = Plan.read(Path.of("examples/plan.yaml"));
         assertThat(example.strategy).isEqualTo("fedavg");

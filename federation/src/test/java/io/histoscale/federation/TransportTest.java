@@ -1,5 +1,7 @@
 package io.histoscale.federation;
 
+import io.histoscale.federation.coordinator.Coordinator;
+import io.histoscale.model.ModelWeights;
 import ai.djl.Device;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -109,7 +111,7 @@ class TransportTest {
         plan.pki = pkiDir.toString();
         plan.out = dir.resolve("run").toString();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator coordinator = new Coordinator(plan, Path.of("."), Device.cpu(), 1,
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
             int port = coordinator.port();
             Pki.Member caFile = Pki.open(pkiDir).member("site-a");

@@ -35,7 +35,7 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new UserException("--model '" + name + "': expected one of " + names());
+        throw UserException.forKey("model", "'" + name + "': expected one of " + names());
     }
 
     /** All names {@link #fromName} accepts, comma-separated. */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public final class Devices {
 
     /** What to do when a GPU is asked for and PyTorch sees none. */
-    static final String NO_GPU_HELP = "no GPU visible to PyTorch (CUDA natives not installed?): use --device cpu, or "
+    static final String NO_GPU_HELP = "no GPU visible to PyTorch (CUDA natives not installed?): use device cpu, or "
             + "install a CUDA build of libtorch 2.7.1 and point DJL at it (PYTORCH_LIBRARY_PATH=<libtorch>/lib, "
             + "PYTORCH_VERSION=2.7.1, PYTORCH_FLAVOR=cu128)";
 
@@ -30,17 +30,17 @@ public final class Devices {
     public static Device parse(String spec, int gpuCount) {
         Matcher m = SPEC.matcher(spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new UserException("--device '" + spec + "': expected cpu, gpu or gpu:N (N = 0, 1, ...)");
+            throw UserException.forKey("device", "'" + spec + "': expected cpu, gpu or gpu:N (N = 0, 1, ...)");
         }
         if (m.group().equals("cpu")) {
             return Device.cpu();
         }
         int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
         if (gpuCount == 0) {
-            throw new UserException("--device " + spec + ": " + NO_GPU_HELP);
+            throw UserException.forKey("device", spec + ": " + NO_GPU_HELP);
         }
         if (index >= gpuCount) {
-            throw new UserException("--device " + spec + ": PyTorch sees " + gpuCount + " GPU(s): use gpu:0 to gpu:"
+            throw UserException.forKey("device", spec + ": PyTorch sees " + gpuCount + " GPU(s): use gpu:0 to gpu:"
                     + (gpuCount - 1));
         }
         return Device.gpu(index);

@@ -18,10 +18,10 @@ public record EngineSettings(int threads, int interOpThreads, int seed) {
 
     public EngineSettings {
         if (threads < 1) {
-            throw new UserException("--threads " + threads + ": give at least 1");
+            throw UserException.forKey("threads", threads + ": give at least 1");
         }
         if (interOpThreads < 1) {
-            throw new UserException("--interop-threads " + interOpThreads + ": give at least 1");
+            throw UserException.forKey("interop_threads", interOpThreads + ": give at least 1");
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.Locale;
 /** What network to build: architecture, number of classes, input patch size (RGB, square). */
 public final class ModelSpec {
 
+    /** The input side when none is given: ImageNet's. */
+    public static final int DEFAULT_INPUT_SIZE = 224;
+
     /** Colour channels of every input. */
     public static final int CHANNELS = 3;
 
@@ -55,7 +58,16 @@ public final class ModelSpec {
         return Architectures.build(architecture, numClasses);
     }
 
-    /** A model holding a freshly initialised network on {@code device} (weights drawn from the engine's seed). */
+    /**
+     * A new model with the initial weights PyTorch's generator gives after seeding it with {@code seed}: the same
+     * weights for the same seed, in any process.
+     */
+    public Model newModel(Device device, long seed) {
+        TorchEngine.get().engine().setRandomSeed((int) seed);
+        return newModel(device);
+    }
+
+    /** A model holding a freshly initialised network on {@code device} (weights drawn from the engine's generator). */
     public Model newModel(Device device) {
         TorchEngine.get();
         Model model = Model.newInstance(architecture.cliName(), device, PtEngine.ENGINE_NAME);
@@ -101,7 +113,7 @@ public final class ModelSpec {
     public static final class Builder {
         private Architecture architecture;
         private int numClasses;
-        private int inputSize = 224;
+        private int inputSize = DEFAULT_INPUT_SIZE;
 
         private Builder() {
         }
@@ -121,7 +133,7 @@ public final class ModelSpec {
             return this;
         }
 
-        /** Side of the square input patches in pixels (default 224). */
+        /** Side of the square input patches in pixels (default {@value ModelSpec#DEFAULT_INPUT_SIZE}). */
         public Builder optInputSize(int inputSize) {
             this.inputSize = inputSize;
             return this;
@@ -130,13 +142,13 @@ public final class ModelSpec {
         /** @throws UserException when a value is missing or out of range */
         public ModelSpec build() {
             if (architecture == null) {
-                throw new UserException("no --model given: expected one of " + Architecture.names());
+                throw UserException.forKey("model", "missing: give one of " + Architecture.names());
             }
             if (numClasses < 2) {
-                throw new UserException("--classes " + numClasses + ": a classifier needs at least 2 classes");
+                throw UserException.forKey("classes", numClasses + ": a classifier needs at least 2 classes");
             }
             if (inputSize < architecture.minInputSize()) {
-                throw new UserException("--size " + inputSize + ": " + architecture + " needs patches of at least "
+                throw UserException.forKey("input_size", inputSize + ": " + architecture + " needs patches of at least "
                         + architecture.minInputSize() + " pixels");
             }
             return new ModelSpec(this);

@@ -2,13 +2,14 @@ package io.histoscale.parallel;
 
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.train.EpochMetrics;
+import io.histoscale.train.Optimizer;
 import io.histoscale.train.TrainConfig;
+import io.histoscale.train.TrainRequest;
 import io.histoscale.train.TrainListener;
 import io.histoscale.train.Training;
 import io.histoscale.train.augment.Augmentation;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One rank of {@link DataParallelTrainingTest}: {@code start STORE RUN_DIR BATCH LR STEPS_PER_EPOCH} or {@code resume STORE
@@ -20,7 +21,7 @@ public final class TrainingWorker {
     static TrainConfig config(int batch, double lr, int stepsPerEpoch) {
         return TrainConfig.builder().setModel("small").optEpochs(2).optBatchSize(batch).optLearningRate(lr)
                 .optStepsPerEpoch(stepsPerEpoch)
-                .optOptimizer("sgd").optMomentum(0.9).optWarmupEpochs(0.5).optGroupBy(GroupBy.SLIDE)
+                .optOptimizer(Optimizer.SGD).optMomentum(0.9).optWarmupEpochs(0.5).optGroupBy(GroupBy.SLIDE)
                 .optValFraction(0.25).optAugmentation(new Augmentation(true, true, false, 0, 0)).optThreads(1)
                 .optWorkers(1).optSeed(5).optCheckpointMinutes(0.001).build();
     }
@@ -38,7 +39,8 @@ public final class TrainingWorker {
             if (args[0].equals("start")) {
                 TrainConfig config = config(Integer.parseInt(args[3]), Double.parseDouble(args[4]),
                         Integer.parseInt(args[5]));
-                Training.start(config, Path.of(args[1]), 0, Path.of(args[2]), "test", List.of(), mine, world);
+                Training.start(TrainRequest.builder(config, Path.of(args[1]), Path.of(args[2])).optListener(mine)
+                        .optGroup(world).build());
             } else {
                 Training.resume(Path.of(args[2]), null, mine, world);
             }

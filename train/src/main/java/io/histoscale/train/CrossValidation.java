@@ -48,11 +48,11 @@ final class CrossValidation {
                 run = Training.withSplit(parent, source, fold.train().groups(), fold.val().groups(), fold.number());
                 run.write(foldDir);
             }
-            TrainResult trained = new Trainer(run, source, foldDir, listener).run();
+            TrainResult trained = RunFolder.train(run, source, foldDir, listener, ProcessGroup.SINGLE);
             long[] held = Groups.indices(source, c.groupBy(), run.split().valGroups());
             TorchEngine engine = TorchEngine.start(new EngineSettings(c.threads(), 1, c.seed()));
             Predictions predictions;
-            Path best = foldDir.resolve(Trainer.BEST);
+            Path best = foldDir.resolve(RunFolder.BEST);
             try (Model model = Evaluation.load(run, Evaluation.read(best), best, engine.device(c.device()))) {
                 predictions = Evaluation.predict(run, model, source, held, c.batchSize(), c.workers(), n -> { });
             }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Opens the {@code --data} of training and evaluation: a patch store, or a folder of class sub-folders of images. */
+/** Opens the {@code data} of training and evaluation: a patch store, or a folder of class sub-folders of images. */
 public final class DataSources {
 
     /** File that marks a patch store. */
@@ -58,7 +58,7 @@ public final class DataSources {
      */
     public static Opened open(Path path, int folderPatchSize) {
         if (!Files.isDirectory(path)) {
-            throw new UserException("--data " + path + ": no such folder; give a patch store (made by "
+            throw UserException.forKey("data", path + ": no such folder; give a patch store (made by "
                     + "histoscale tile) or a folder with one sub-folder of images per class");
         }
         PatchSource source;
@@ -90,7 +90,7 @@ public final class DataSources {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new UserException("--data " + dir + ": no readable image in its class sub-folders");
+        throw UserException.forKey("data", dir + ": no readable image in its class sub-folders");
     }
 
     /** Relative path and size of every file, sorted, so renaming, adding or changing a file changes the hash. */

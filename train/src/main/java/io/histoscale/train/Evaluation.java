@@ -68,7 +68,7 @@ public final class Evaluation {
             throw new UserException(runDir + " is a cross-validation run: evaluate one of its folds (" + runDir
                     + "/fold-0, ...)");
         }
-        Path checkpoint = runDir.resolve(Trainer.BEST);
+        Path checkpoint = runDir.resolve(RunFolder.BEST);
         return new Evaluation(run, checkpoint, read(checkpoint));
     }
 

@@ -6,7 +6,7 @@ package io.histoscale.train;
  */
 public final class LearningRateSchedule {
 
-    private final String kind;
+    private final Schedule kind;
     private final double peak;
     private final long warmupSteps;
     private final long totalSteps;
@@ -14,14 +14,14 @@ public final class LearningRateSchedule {
     private final double gamma;
 
     /**
-     * @param kind        {@code cosine}, {@code step} or {@code constant}
+     * @param kind        the shape after the warm-up
      * @param peak        the rate after warm-up
      * @param warmupSteps steps of linear warm-up
      * @param totalSteps  steps of the whole run (cosine reaches 0 there)
      * @param decaySteps  {@code step}: steps between decays
      * @param gamma       {@code step}: factor of each decay
      */
-    public LearningRateSchedule(String kind, double peak, long warmupSteps, long totalSteps, long decaySteps,
+    public LearningRateSchedule(Schedule kind, double peak, long warmupSteps, long totalSteps, long decaySteps,
                                 double gamma) {
         this.kind = kind;
         this.peak = peak;
@@ -42,8 +42,16 @@ public final class LearningRateSchedule {
      * many times the configured one; the warm-up ramps up to it.
      */
     public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch, int ranks) {
+        return of(config, stepsPerEpoch, ranks, config.epochs());
+    }
+
+    /**
+     * The schedule of a training budget of {@code budgetEpochs} epochs (cosine reaches 0 at its end), which need not
+     * be the configuration's: a federated strategy's budget spans all its rounds or hops.
+     */
+    public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch, int ranks, double budgetEpochs) {
         return new LearningRateSchedule(config.schedule(), config.learningRate() * ranks,
-                Math.round(config.warmupEpochs() * stepsPerEpoch), (long) config.epochs() * stepsPerEpoch,
+                Math.round(config.warmupEpochs() * stepsPerEpoch), Math.round(budgetEpochs * stepsPerEpoch),
                 (long) config.stepEpochs() * stepsPerEpoch, config.gamma());
     }
 
@@ -53,13 +61,12 @@ public final class LearningRateSchedule {
             return peak * (step + 1) / warmupSteps;
         }
         return switch (kind) {
-            case "cosine" -> {
+            case COSINE -> {
                 double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
                 yield peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
             }
-            case "step" -> peak * Math.pow(gamma, (double) (step / decaySteps));
-            case "constant" -> peak;
-            default -> throw new IllegalStateException("unknown schedule " + kind);
+            case STEP -> peak * Math.pow(gamma, (double) (step / decaySteps));
+            case CONSTANT -> peak;
         };
     }
 }

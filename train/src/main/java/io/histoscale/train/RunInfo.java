@@ -27,12 +27,15 @@ import java.util.List;
  * @param model          the network
  * @param split          which groups train and which validate; null for the parent of cross-validation folds
  * @param positiveClass  index of the class AUC, sensitivity and specificity refer to
+ * @param positiveRule   why it is that class ({@link io.histoscale.dataset.PositiveClass#rule()}); null in runs from
+ *                       before the rule was recorded
  * @param stainReference Macenko reference stains, or null without stain normalisation
  * @param provenance     code version and environment
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunInfo(String format, int version, String created, TrainConfig config, DataInfo data, ModelInfo model,
-                      SplitInfo split, int positiveClass, Macenko.Stains stainReference, Provenance provenance) {
+                      SplitInfo split, int positiveClass, String positiveRule, Macenko.Stains stainReference,
+                      Provenance provenance) {
 
     public static final String FORMAT = "histoscale-run";
     public static final int VERSION = 1;
@@ -83,8 +86,8 @@ public record RunInfo(String format, int version, String created, TrainConfig co
 
     /** The same run for one cross-validation fold. */
     RunInfo withSplit(SplitInfo split, Macenko.Stains stainReference) {
-        return new RunInfo(format, version, created, config, data, model, split, positiveClass, stainReference,
-                provenance);
+        return new RunInfo(format, version, created, config, data, model, split, positiveClass, positiveRule,
+                stainReference, provenance);
     }
 
     /** Writes {@value #FILE} into {@code dir}, atomically. */

@@ -1,28 +1,35 @@
 package io.histoscale.train;
 
+import io.histoscale.core.ConfigMaps;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.model.Architecture;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.train.augment.Augmentation;
 
-import java.util.List;
+import java.util.Map;
 
 /**
- * Everything that decides what a training run computes, recorded in the run's {@code run.json}. Build one with
- * {@link #builder()}.
+ * Everything that decides what a training run computes, recorded in the run's {@code run.json}: the one source of
+ * training settings and their defaults for every front end (the command line, a federated plan, a web form, a search
+ * sampler) and every kind of training (a run, a cross-validation, data-parallel ranks, a federated site's task).
  *
- * @param model              architecture name ({@link Architecture})
+ * <p>Build one with {@link #builder()} (Java), or from a map of snake_case configuration keys with
+ * {@link #fromMap} (YAML, forms, tasks); {@link #toMap()} gives the map. A {@code TrainConfig} is always valid: the
+ * constructor checks every value and throws a {@link UserException} {@linkplain UserException#forKey keyed} by the
+ * configuration key ({@code learning_rate -1.0: give a positive rate}), which each front end words for its user.
+ *
+ * @param model              architecture name ({@link Architecture}); key {@code model}
  * @param inputSize          side of the network input; 0 for the whole (shrunk) patch
  * @param downsample         factor patches are shrunk by before cropping (1 for none)
- * @param epochs             epochs at most
+ * @param epochs             epochs at most: the training budget the learning-rate schedule spans
  * @param batchSize          patches per training step
  * @param stepsPerEpoch      steps per epoch; 0 for one pass over the training patches
- * @param optimizer          {@code adam} or {@code sgd}
+ * @param optimizer          the optimiser
  * @param learningRate       peak learning rate
  * @param momentum           SGD's momentum (Adam ignores it)
  * @param weightDecay        L2 weight decay
- * @param schedule           {@code cosine}, {@code step} or {@code constant}, after the warm-up
+ * @param schedule           the learning rate's shape after the warm-up
  * @param warmupEpochs       epochs of linear warm-up from 0 to the peak rate
  * @param stepEpochs         {@code step} schedule: epochs between decays
  * @param gamma              {@code step} schedule: factor of each decay
@@ -33,10 +40,10 @@ import java.util.List;
  * @param valFraction        share of the groups held out for validation (0 for none)
  * @param valPatches         validation patches at most (a fixed random subset); 0 for all
  * @param cvFolds            group-wise cross-validation folds; 0 for a single train/validation split
- * @param positiveClass      class whose probability AUC, sensitivity and specificity refer to; null for
- *                           {@code tumour}/{@code tumor} if present, else the second class
+ * @param positiveClass      class whose probability AUC, sensitivity and specificity refer to; null for the rule of
+ *                           {@link io.histoscale.dataset.PositiveClass}
  * @param augmentation       random changes to training patches
- * @param stainNormalisation {@code none} or {@code macenko}
+ * @param stainNormalisation how stains are normalised
  * @param stainReference     image the Macenko reference stains are taken from; null to fit them to training patches
  * @param seed               seed of weights, shuffling, augmentation and splits
  * @param device             {@code cpu}, {@code gpu} or {@code gpu:N}
@@ -46,19 +53,115 @@ import java.util.List;
  * @param checkpointMinutes  minutes between checkpoints within an epoch (one is also written after every epoch)
  */
 public record TrainConfig(String model, int inputSize, int downsample, int epochs, int batchSize, int stepsPerEpoch,
-                          String optimizer, double learningRate, double momentum, double weightDecay,
-                          String schedule, double warmupEpochs, int stepEpochs, double gamma, int patience,
+                          Optimizer optimizer, double learningRate, double momentum, double weightDecay,
+                          Schedule schedule, double warmupEpochs, int stepEpochs, double gamma, int patience,
                           boolean balance, GroupBy groupBy, double valFraction, int valPatches, int cvFolds,
-                          String positiveClass, Augmentation augmentation, String stainNormalisation,
+                          String positiveClass, Augmentation augmentation, StainNormalisation stainNormalisation,
                           String stainReference, int seed, String device, int threads, int workers, int prefetch,
                           double checkpointMinutes) {
 
-    public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
-    public static final List<String> SCHEDULES = List.of("cosine", "step", "constant");
-    public static final List<String> STAIN_NORMALISATIONS = List.of("none", "macenko");
+    /** The defaults: what every front end starts from. */
+    public static final TrainConfig DEFAULTS = builder().build();
+
+    /** @throws UserException keyed by the first value out of range */
+    public TrainConfig {
+        Architecture.fromName(model);
+        require(epochs >= 1, "epochs", epochs + ": give at least 1");
+        require(batchSize >= 2, "batch_size", batchSize + ": give at least 2 (batch normalisation needs two)");
+        require(stepsPerEpoch >= 0, "steps_per_epoch", stepsPerEpoch + ": give 0 (a full pass) or more");
+        require(inputSize >= 0, "input_size", inputSize + ": give a positive side, or 0 for the whole patch");
+        require(downsample >= 1, "downsample", downsample + ": give 1 (none) or more");
+        require(optimizer != null, "optimizer", "missing: give one of " + Optimizer.ids());
+        require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate",
+                learningRate + ": give a positive rate");
+        require(momentum >= 0 && momentum < 1, "momentum", momentum + ": give a value in [0, 1)");
+        require(weightDecay >= 0, "weight_decay", weightDecay + ": give 0 or more");
+        require(schedule != null, "schedule", "missing: give one of " + Schedule.ids());
+        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmup_epochs",
+                warmupEpochs + ": give 0 up to epochs (" + epochs + ")");
+        require(stepEpochs >= 1, "step_epochs", stepEpochs + ": give at least 1");
+        require(gamma > 0 && gamma <= 1, "gamma", gamma + ": give a factor in (0, 1]");
+        require(patience >= 0, "patience", patience + ": give 0 (never stop early) or more");
+        require(groupBy != null, "group_by", "missing: give patient, slide or centre");
+        require(valFraction >= 0 && valFraction < 1, "val_fraction", valFraction + ": give a share in [0, 1)");
+        require(valPatches >= 0, "val_patches", valPatches + ": give 0 (all) or more");
+        require(cvFolds == 0 || cvFolds >= 2, "cv_folds",
+                cvFolds + ": give 0 (no cross-validation) or 2 and more");
+        require(augmentation != null, "augmentation", "missing");
+        require(stainNormalisation != null, "stain_normalisation",
+                "missing: give one of " + StainNormalisation.ids());
+        require(stainReference == null || stainNormalisation == StainNormalisation.MACENKO, "stain_reference",
+                "needs stain_normalisation macenko");
+        require(threads >= 1, "threads", threads + ": give at least 1");
+        require(workers >= 1, "workers", workers + ": give at least 1");
+        require(prefetch >= 1, "prefetch", prefetch + ": give at least 1");
+        require(checkpointMinutes > 0, "checkpoint_minutes", checkpointMinutes + ": give a positive time");
+        require(device != null && !device.isBlank(), "device", "missing: give cpu, gpu or gpu:N");
+    }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.model = model;
+        b.inputSize = inputSize;
+        b.downsample = downsample;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.stepsPerEpoch = stepsPerEpoch;
+        b.optimizer = optimizer;
+        b.learningRate = learningRate;
+        b.momentum = momentum;
+        b.weightDecay = weightDecay;
+        b.schedule = schedule;
+        b.warmupEpochs = warmupEpochs;
+        b.stepEpochs = stepEpochs;
+        b.gamma = gamma;
+        b.patience = patience;
+        b.balance = balance;
+        b.groupBy = groupBy;
+        b.valFraction = valFraction;
+        b.valPatches = valPatches;
+        b.cvFolds = cvFolds;
+        b.positiveClass = positiveClass;
+        b.augmentation = augmentation;
+        b.stainNormalisation = stainNormalisation;
+        b.stainReference = stainReference;
+        b.seed = seed;
+        b.device = device;
+        b.threads = threads;
+        b.workers = workers;
+        b.prefetch = prefetch;
+        b.checkpointMinutes = checkpointMinutes;
+        return b;
+    }
+
+    /** The settings as snake_case configuration keys ({@code learning_rate}, {@code batch_size}, ...). */
+    public Map<String, Object> toMap() {
+        return ConfigMaps.toMap(this);
+    }
+
+    /** The defaults with the given keys replaced ({@link #merge}). */
+    public static TrainConfig fromMap(Map<String, ?> settings) {
+        return DEFAULTS.merge(settings);
+    }
+
+    /**
+     * This configuration with the given snake_case keys replaced.
+     *
+     * @throws UserException keyed by an unknown key, a value of the wrong type or out of range
+     */
+    public TrainConfig merge(Map<String, ?> settings) {
+        return ConfigMaps.merge(this, settings, TrainConfig.class, "training");
+    }
+
+    private static void require(boolean ok, String key, String detail) {
+        if (!ok) {
+            throw UserException.forKey(key, detail);
+        }
     }
 
     /** Builds a {@link TrainConfig}; every value has a default. */
@@ -69,11 +172,11 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
         private int epochs = 10;
         private int batchSize = 32;
         private int stepsPerEpoch;
-        private String optimizer = "adam";
+        private Optimizer optimizer = Optimizer.ADAM;
         private double learningRate = 1e-3;
         private double momentum = 0.9;
         private double weightDecay = 1e-4;
-        private String schedule = "cosine";
+        private Schedule schedule = Schedule.COSINE;
         private double warmupEpochs = 1;
         private int stepEpochs = 10;
         private double gamma = 0.1;
@@ -85,7 +188,7 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
         private int cvFolds;
         private String positiveClass;
         private Augmentation augmentation = Augmentation.standard();
-        private String stainNormalisation = "none";
+        private StainNormalisation stainNormalisation = StainNormalisation.NONE;
         private String stainReference;
         private int seed = EngineSettings.DEFAULT_SEED;
         private String device = "cpu";
@@ -130,8 +233,8 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
             return this;
         }
 
-        /** {@code adam} (default) or {@code sgd}. */
-        public Builder optOptimizer(String optimizer) {
+        /** Default {@link Optimizer#ADAM}. */
+        public Builder optOptimizer(Optimizer optimizer) {
             this.optimizer = optimizer;
             return this;
         }
@@ -151,8 +254,8 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
             return this;
         }
 
-        /** {@code cosine} (default), {@code step} or {@code constant}. */
-        public Builder optSchedule(String schedule) {
+        /** Default {@link Schedule#COSINE}. */
+        public Builder optSchedule(Schedule schedule) {
             this.schedule = schedule;
             return this;
         }
@@ -210,8 +313,8 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
             return this;
         }
 
-        /** {@code none} (default) or {@code macenko}, with an optional reference image (else the training set). */
-        public Builder optStainNormalisation(String stainNormalisation, String stainReference) {
+        /** Default {@link StainNormalisation#NONE}; a reference image for Macenko, or null for the training set. */
+        public Builder optStainNormalisation(StainNormalisation stainNormalisation, String stainReference) {
             this.stainNormalisation = stainNormalisation;
             this.stainReference = stainReference;
             return this;
@@ -247,47 +350,12 @@ public record TrainConfig(String model, int inputSize, int downsample, int epoch
             return this;
         }
 
-        /** @throws UserException naming the first value out of range */
+        /** @throws UserException keyed by the first value out of range */
         public TrainConfig build() {
-            Architecture.fromName(model);
-            require(epochs >= 1, "--epochs " + epochs + ": give at least 1");
-            require(batchSize >= 2, "--batch " + batchSize + ": give at least 2 (batch normalisation needs two)");
-            require(stepsPerEpoch >= 0, "--steps-per-epoch " + stepsPerEpoch + ": give 0 (a full pass) or more");
-            require(inputSize >= 0, "--size " + inputSize + ": give a positive side, or 0 for the whole patch");
-            require(downsample >= 1, "--downsample " + downsample + ": give 1 (none) or more");
-            require(OPTIMIZERS.contains(optimizer), "--optimizer '" + optimizer + "': expected one of " + OPTIMIZERS);
-            require(learningRate > 0 && Double.isFinite(learningRate),
-                    "--lr " + learningRate + ": give a positive rate");
-            require(momentum >= 0 && momentum < 1, "--momentum " + momentum + ": give a value in [0, 1)");
-            require(weightDecay >= 0, "--weight-decay " + weightDecay + ": give 0 or more");
-            require(SCHEDULES.contains(schedule), "--schedule '" + schedule + "': expected one of " + SCHEDULES);
-            require(warmupEpochs >= 0 && warmupEpochs <= epochs,
-                    "--warmup-epochs " + warmupEpochs + ": give 0 up to --epochs (" + epochs + ")");
-            require(stepEpochs >= 1, "--step-epochs " + stepEpochs + ": give at least 1");
-            require(gamma > 0 && gamma <= 1, "--gamma " + gamma + ": give a factor in (0, 1]");
-            require(patience >= 0, "--patience " + patience + ": give 0 (never stop early) or more");
-            require(groupBy != null, "--group-by: give patient, slide or centre");
-            require(valFraction >= 0 && valFraction < 1, "--val-fraction " + valFraction + ": give a share in [0, 1)");
-            require(valPatches >= 0, "--val-patches " + valPatches + ": give 0 (all) or more");
-            require(cvFolds == 0 || cvFolds >= 2,
-                    "--cv-folds " + cvFolds + ": give 0 (no cross-validation) or 2 and more");
-            require(STAIN_NORMALISATIONS.contains(stainNormalisation),
-                    "--stain-norm '" + stainNormalisation + "': expected one of " + STAIN_NORMALISATIONS);
-            require(stainReference == null || stainNormalisation.equals("macenko"),
-                    "--stain-reference needs --stain-norm macenko");
-            require(workers >= 1 && prefetch >= 1 && threads >= 1,
-                    "--workers, --prefetch and --threads must be at least 1");
-            require(checkpointMinutes > 0, "--checkpoint-minutes " + checkpointMinutes + ": give a positive time");
             return new TrainConfig(model, inputSize, downsample, epochs, batchSize, stepsPerEpoch, optimizer,
                     learningRate, momentum, weightDecay, schedule, warmupEpochs, stepEpochs, gamma, patience, balance,
                     groupBy, valFraction, valPatches, cvFolds, positiveClass, augmentation, stainNormalisation,
                     stainReference, seed, device, threads, workers, prefetch, checkpointMinutes);
-        }
-
-        private static void require(boolean ok, String message) {
-            if (!ok) {
-                throw new UserException(message);
-            }
         }
     }
 }

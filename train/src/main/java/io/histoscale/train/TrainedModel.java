@@ -45,7 +45,7 @@ public final class TrainedModel implements AutoCloseable {
             throw new UserException(runDir + " is a cross-validation run: use one of its folds (" + runDir + "/fold-0, ...)");
         }
         TorchEngine engine = TorchEngine.start(new EngineSettings(threads, 1, run.config().seed()));
-        Path checkpoint = runDir.resolve(Trainer.BEST);
+        Path checkpoint = runDir.resolve(RunFolder.BEST);
         Model model = Evaluation.load(run, Evaluation.read(checkpoint), checkpoint, engine.device(device));
         return new TrainedModel(run, model);
     }

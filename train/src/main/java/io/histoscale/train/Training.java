@@ -4,6 +4,12 @@ import io.histoscale.core.Json;
 import io.histoscale.core.Hashing;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.PositiveClass;
+import io.histoscale.model.FlatParameters;
+import io.histoscale.model.ModelWeights;
+import io.histoscale.train.checkpoint.Checkpoint;
+import io.histoscale.train.metrics.Metrics;
+import io.histoscale.train.step.ProximalTerm;
 import io.histoscale.dataset.Pixels;
 import io.histoscale.dataset.Splits;
 import io.histoscale.model.EngineSettings;
@@ -27,12 +33,13 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * Starts and resumes training runs: a single group-wise train/validation split, or a cross-validation over groups
- * ({@link TrainConfig#cvFolds()}).
+ * Starts and resumes training runs — a single group-wise train/validation split, or a cross-validation over groups
+ * ({@link TrainConfig#cvFolds()}), on one process or data-parallel ranks — and fits in memory for federated sites.
+ * All of them train through the one loop ({@link Trainer}).
  *
  * <pre>{@code
  * TrainConfig config = TrainConfig.builder().setModel("small").optEpochs(5).build();
- * Training.Outcome done = Training.start(config, Path.of("store"), 0, Path.of("run"), "0.1.0", List.of(), listener);
+ * Training.Outcome done = Training.start(TrainRequest.builder(config, Path.of("store"), Path.of("run")).build());
  * Training.Outcome again = Training.resume(Path.of("run"), null, listener);   // after an interruption
  * }</pre>
  */
@@ -54,32 +61,22 @@ public final class Training {
     }
 
     /**
-     * Starts a new run in {@code runDir}, which must be absent or empty.
-     *
-     * @param folderPatchSize side images of a folder are read at; 0 for the first image's size
-     * @param codeVersion     HistoScale's version, recorded in run.json
-     * @param command         the command-line arguments, recorded in run.json
-     */
-    public static Outcome start(TrainConfig config, Path data, int folderPatchSize, Path runDir, String codeVersion,
-                                List<String> command, TrainListener listener) {
-        return start(config, data, folderPatchSize, runDir, codeVersion, command, listener, ProcessGroup.SINGLE);
-    }
-
-    /**
-     * Starts a new data-parallel run: every rank of {@code group} calls this with the same arguments; rank 0 creates
-     * the run's files, and each rank trains on its share of every global batch of {@code group.size()} ×
-     * {@code config.batchSize()} patches.
+     * Starts a new run in the request's {@code out} folder, which must be absent or empty. With data-parallel ranks,
+     * every rank calls this with the same request; rank 0 creates the run's files, and each rank trains on its share
+     * of every global batch of {@code group.size()} × {@code config.batchSize()} patches.
      *
      * @throws UserException on every rank when the ranks were given different configurations
      */
-    public static Outcome start(TrainConfig config, Path data, int folderPatchSize, Path runDir, String codeVersion,
-                                List<String> command, TrainListener listener, ProcessGroup group) {
-        requireSameEverywhere(group, "the training configuration", Json.line(config) + "\n" + absolute(data) + "\n"
-                + folderPatchSize + "\n" + absolute(runDir));
-        onRankZero(group, () -> requireEmpty(runDir));
-        try (DataSources.Opened opened = DataSources.open(data, folderPatchSize)) {
-            onRankZero(group, () -> newRun(config, opened, codeVersion, command).write(runDir));
-            return train(RunInfo.read(runDir), opened.source(), runDir, listener, group);
+    public static Outcome start(TrainRequest request) {
+        ProcessGroup group = request.group();
+        TrainConfig config = request.config();
+        requireSameEverywhere(group, "the training configuration", Json.line(config) + "\n"
+                + absolute(request.data()) + "\n" + request.folderPatchSize() + "\n" + absolute(request.out()));
+        onRankZero(group, () -> requireEmpty(request.out()));
+        try (DataSources.Opened opened = DataSources.open(request.data(), request.folderPatchSize())) {
+            onRankZero(group, () -> newRun(config, opened, request.codeVersion(), request.command())
+                    .write(request.out()));
+            return train(RunInfo.read(request.out()), opened.source(), request.out(), request.listener(), group);
         }
     }
 
@@ -104,7 +101,7 @@ public final class Training {
         Path path = data != null ? data : Path.of(run.data().path());
         try (DataSources.Opened opened = DataSources.open(path, run.data().width())) {
             if (!opened.info().sha256().equals(run.data().sha256())) {
-                throw new UserException("--data " + path + " is not the data run " + runDir + " was trained on "
+                throw UserException.forKey("data", path + " is not the data run " + runDir + " was trained on "
                         + "(its manifest hash " + opened.info().sha256() + " differs from " + run.data().sha256()
                         + "): give the original data");
             }
@@ -112,16 +109,76 @@ public final class Training {
         }
     }
 
+    /**
+     * Trains a stretch of a budget from given weights, in memory: a federated site's task. The same loop, defaults,
+     * positive-class rule and stain normalisation as a run; the network is {@code config.model()} at
+     * {@code config.inputSize()} (0: the shrunk patch) with one output per class of the source.
+     */
+    public static FitResult fit(FitRequest request) {
+        TrainConfig c = request.config();
+        PatchSource source = request.source();
+        List<String> classes = source.labelNames();
+        PositiveClass positive = PositiveClass.of(c.positiveClass(), classes);
+        int inputSize = c.inputSize() > 0 ? c.inputSize() : Math.min(source.width(), source.height()) / c.downsample();
+        ModelSpec spec = ModelSpec.builder().setArchitecture(c.model()).setNumClasses(classes.size())
+                .optInputSize(inputSize).build();
+        Macenko.Stains stains = stainReference(c, source, c.downsample(), inputSize, request.train());
+        Trainer.Setup setup = new Trainer.Setup(c, spec, c.downsample(), source, request.train(),
+                request.validation(), classes, positive.index(), stains);
+        Trainer.Segment segment = new Trainer.Segment(request.fromEpoch(), request.toEpoch(), request.budgetEpochs(),
+                request.keepBest(), request.keepBest() ? c.patience() : 0);
+        InMemory output = new InMemory();
+        Trainer.Summary s = new Trainer(setup, segment, output, request.listener(), ProcessGroup.SINGLE,
+                request.start(), request.proximalMu() > 0 ? new ProximalTerm(request.start(), request.proximalMu())
+                : null).run();
+        EpochMetrics last = s.history().get(s.history().size() - 1);
+        return new FitResult(output.weights, s.images(), s.steps(), s.steps() / (double) s.stepsPerEpoch(),
+                s.trainSeconds(), s.lossSum() / Math.max(1, s.steps()),
+                request.keepBest() ? s.best() : last.val(), s.history());
+    }
+
+    /** A fit's products: the kept weights, in memory. */
+    private static final class InMemory implements Trainer.Output {
+        ModelWeights weights;
+
+        @Override
+        public Path lastCheckpoint() {
+            return null;
+        }
+
+        @Override
+        public boolean keepsCheckpoints() {
+            return false;
+        }
+
+        @Override
+        public void started(List<EpochMetrics> history) {
+        }
+
+        @Override
+        public void best(FlatParameters parameters, int epoch, Metrics val) {
+            weights = ModelWeights.of(parameters);
+        }
+
+        @Override
+        public void checkpoint(Checkpoint checkpoint) {
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics metrics) {
+        }
+    }
+
     private static Outcome train(RunInfo run, PatchSource source, Path runDir, TrainListener listener,
                                  ProcessGroup group) {
         if (run.config().cvFolds() > 0) {
             if (group.size() > 1) {
-                throw new UserException("--cv-folds with several ranks is not supported yet: cross-validate with "
-                        + "one rank, or train a single split with --ranks");
+                throw UserException.forKey("cv_folds", "with several ranks is not supported yet: cross-validate "
+                        + "with one rank, or train a single split on several");
             }
             return new Outcome(run, null, CrossValidation.run(run, source, runDir, listener));
         }
-        return new Outcome(run, new Trainer(run, source, runDir, listener, group).run(), null);
+        return new Outcome(run, RunFolder.train(run, source, runDir, listener, group), null);
     }
 
     /**
@@ -174,7 +231,7 @@ public final class Training {
         PatchSource source = data.source();
         List<String> labels = data.info().labels();
         if (labels.size() < 2) {
-            throw new UserException("--data " + data.info().path() + " has " + (labels.isEmpty() ? "no labels"
+            throw UserException.forKey("data", data.info().path() + " has " + (labels.isEmpty() ? "no labels"
                     : "one class only " + labels) + ": training needs labelled patches of at least 2 classes");
         }
         int inputSize = c.inputSize() > 0 ? c.inputSize() : Math.min(source.width(), source.height()) / c.downsample();
@@ -188,9 +245,10 @@ public final class Training {
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), engine.describe(), command);
         RunInfo.ModelInfo model = new RunInfo.ModelInfo(c.model(), labels.size(), inputSize, c.downsample(),
                 spec.parameterCount());
+        PositiveClass positive = PositiveClass.of(c.positiveClass(), labels);
         RunInfo run = new RunInfo(RunInfo.FORMAT, RunInfo.VERSION,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), c, data.info(), model, null,
-                positiveClass(c.positiveClass(), labels), null, provenance);
+                positive.index(), positive.rule(), null, provenance);
         if (c.cvFolds() > 0) {
             return run;
         }
@@ -224,16 +282,24 @@ public final class Training {
     }
 
     private static Macenko.Stains stainReference(RunInfo run, PatchSource source, long[] train) {
-        TrainConfig c = run.config();
-        if (!c.stainNormalisation().equals("macenko")) {
+        return stainReference(run.config(), source, run.model().downsample(), run.model().inputSize(), train);
+    }
+
+    /**
+     * The Macenko reference stains of a configuration: of its reference image, else fitted to {@code train}; null
+     * without stain normalisation.
+     */
+    public static Macenko.Stains stainReference(TrainConfig c, PatchSource source, int downsample, int inputSize,
+                                         long[] train) {
+        if (c.stainNormalisation() != StainNormalisation.MACENKO) {
             return null;
         }
         if (c.stainReference() != null) {
-            return Macenko.reference(referenceImage(Path.of(c.stainReference())), "--stain-reference "
+            return Macenko.reference(referenceImage(Path.of(c.stainReference())), "stain_reference "
                     + c.stainReference());
         }
-        PatchTransform shrinker = new PatchTransform(source.width(), source.height(), run.model().downsample(),
-                run.model().inputSize(), Augmentation.NONE, null);
+        PatchTransform shrinker = new PatchTransform(source.width(), source.height(), downsample, inputSize,
+                Augmentation.NONE, null);
         SplittableRandom random = Seeds.random(c.seed(), Seeds.STAIN_FIT);
         int patches = Math.min(STAIN_FIT_PATCHES, train.length);
         int pixelsPerPatch = shrinker.shrink(source.read(train[0])).length / 3;
@@ -256,10 +322,10 @@ public final class Training {
         try {
             image = ImageIO.read(file.toFile());
         } catch (IOException e) {
-            throw new UserException("--stain-reference " + file + " cannot be read: " + e.getMessage(), e);
+            throw new UserException("stain_reference " + file + " cannot be read: " + e.getMessage(), e);
         }
         if (image == null) {
-            throw new UserException("--stain-reference " + file + " is not a PNG, JPEG or TIFF image");
+            throw UserException.forKey("stain_reference", file + " is not a PNG, JPEG or TIFF image");
         }
         byte[] rgb = Pixels.rgb(image);
         float[] pixels = new float[rgb.length];
@@ -269,35 +335,17 @@ public final class Training {
         return pixels;
     }
 
-    /** The index of the named class; without a name, tumour (or tumor) when present, else the second class. */
-    static int positiveClass(String name, List<String> labels) {
-        if (name != null) {
-            int i = labels.indexOf(name);
-            if (i < 0) {
-                throw new UserException("--positive-class '" + name + "': the data's classes are " + labels);
-            }
-            return i;
-        }
-        for (String tumour : List.of("tumour", "tumor")) {
-            if (labels.contains(tumour)) {
-                return labels.indexOf(tumour);
-            }
-        }
-        return 1;
-    }
-
     private static void requireEmpty(Path runDir) {
         if (Files.isDirectory(runDir)) {
             try (Stream<Path> entries = Files.list(runDir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new UserException("--out " + runDir + " is not empty: give a new folder, or --resume "
-                            + runDir + " to continue the run in it");
+                    throw UserException.forKey("out", runDir + " is not empty: give a new folder, or resume the run in it");
                 }
             } catch (IOException e) {
-                throw new UserException("--out " + runDir + " cannot be listed: " + e.getMessage(), e);
+                throw new UserException("out " + runDir + " cannot be listed: " + e.getMessage(), e);
             }
         } else if (Files.exists(runDir)) {
-            throw new UserException("--out " + runDir + " is a file: give a folder for the run");
+            throw UserException.forKey("out", runDir + " is a file: give a folder for the run");
         }
     }
 }

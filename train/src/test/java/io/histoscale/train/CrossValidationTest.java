@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,9 +29,9 @@ class CrossValidationTest {
         assumeTrue(Files.isDirectory(data), "shared data absent: " + data);
         TrainConfig config = TrainConfig.builder().setModel("small").optDownsample(4).optInputSize(56)
                 .optEpochs(EPOCHS).optBatchSize(16).optStepsPerEpoch(8).optBalance(true).optGroupBy(GroupBy.SLIDE)
-                .optCvFolds(3).optStainNormalisation("macenko", null).optThreads(1).optWorkers(1).build();
+                .optCvFolds(3).optStainNormalisation(StainNormalisation.MACENKO, null).optThreads(1).optWorkers(1).build();
         Path runDir = tmp.resolve("cv");
-        CrossValidationResult cv = Training.start(config, data, 0, runDir, "test", List.of(), TrainListener.NONE)
+        CrossValidationResult cv = Training.start(TrainRequest.builder(config, data, runDir).build())
                 .crossValidation();
         System.out.println("DIDSR slide-wise 3-fold CV, pooled held-out: " + Json.line(cv.pooled()));
 

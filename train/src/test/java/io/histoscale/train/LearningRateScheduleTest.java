@@ -9,7 +9,7 @@ class LearningRateScheduleTest {
 
     @Test
     void warmsUpLinearlyThenAnnealsToZero() {
-        LearningRateSchedule s = new LearningRateSchedule("cosine", 0.1, 10, 110, 1, 1);
+        LearningRateSchedule s = new LearningRateSchedule(Schedule.COSINE, 0.1, 10, 110, 1, 1);
         assertThat(s.at(0)).isCloseTo(0.01, within(1e-12));
         assertThat(s.at(4)).isCloseTo(0.05, within(1e-12));
         assertThat(s.at(9)).isCloseTo(0.1, within(1e-12));
@@ -20,7 +20,7 @@ class LearningRateScheduleTest {
 
     @Test
     void stepScheduleDecaysEveryStepSize() {
-        LearningRateSchedule s = new LearningRateSchedule("step", 1, 0, 100, 30, 0.1);
+        LearningRateSchedule s = new LearningRateSchedule(Schedule.STEP, 1, 0, 100, 30, 0.1);
         assertThat(s.at(0)).isEqualTo(1);
         assertThat(s.at(29)).isEqualTo(1);
         assertThat(s.at(30)).isCloseTo(0.1, within(1e-12));
@@ -30,7 +30,7 @@ class LearningRateScheduleTest {
     @Test
     void configurationCountsInEpochs() {
         TrainConfig c = TrainConfig.builder().optEpochs(4).optLearningRate(0.2).optWarmupEpochs(1)
-                .optSchedule("constant").build();
+                .optSchedule(Schedule.CONSTANT).build();
         LearningRateSchedule s = LearningRateSchedule.of(c, 5);
         assertThat(s.at(0)).isCloseTo(0.04, within(1e-12));
         assertThat(s.at(5)).isCloseTo(0.2, within(1e-12));

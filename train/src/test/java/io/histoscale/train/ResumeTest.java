@@ -48,12 +48,12 @@ class ResumeTest {
         assertThat(runChild("start", whole, -1).exitValue()).isZero();
 
         runChild("start", killed, 1);
-        ObjectNode atKill = (ObjectNode) Checkpoint.read(killed.resolve(Trainer.LAST)).header();
+        ObjectNode atKill = (ObjectNode) Checkpoint.read(killed.resolve(RunFolder.LAST)).header();
         assertThat(atKill.get("epoch").asInt()).isEqualTo(1);
         assertThat(atKill.get("step").asInt()).isPositive();
 
         assertThat(runChild("resume", killed, -1).exitValue()).isZero();
-        for (String file : List.of(Trainer.LAST, Trainer.BEST)) {
+        for (String file : List.of(RunFolder.LAST, RunFolder.BEST)) {
             Checkpoint a = Checkpoint.read(whole.resolve(file));
             Checkpoint b = Checkpoint.read(killed.resolve(file));
             assertThat(b.sections()).isEqualTo(a.sections());
@@ -61,8 +61,8 @@ class ResumeTest {
                 assertThat(b.section(section)).as(file + " " + section).isEqualTo(a.section(section));
             }
         }
-        assertThat(withoutTimes(killed.resolve(Trainer.METRICS)))
-                .isEqualTo(withoutTimes(whole.resolve(Trainer.METRICS)));
+        assertThat(withoutTimes(killed.resolve(RunFolder.METRICS)))
+                .isEqualTo(withoutTimes(whole.resolve(RunFolder.METRICS)));
     }
 
     /** Metrics lines without the fields that measure time. */
@@ -90,7 +90,7 @@ class ResumeTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.equals("EPOCH " + killAfterEpoch)) {
-                    Path last = runDir.resolve(Trainer.LAST);
+                    Path last = runDir.resolve(RunFolder.LAST);
                     while (Checkpoint.read(last).header().get("step").asInt() == 0) {
                         Thread.sleep(5);
                     }
@@ -113,7 +113,8 @@ class ResumeTest {
             }
         };
         if (args[0].equals("start")) {
-            Training.start(config(), Path.of(args[1]), 0, Path.of(args[2]), "test", List.of(), listener);
+            Training.start(TrainRequest.builder(config(), Path.of(args[1]), Path.of(args[2])).optListener(listener)
+                    .build());
         } else {
             Training.resume(Path.of(args[2]), null, listener);
         }

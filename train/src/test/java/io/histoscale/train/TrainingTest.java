@@ -31,8 +31,8 @@ class TrainingTest {
                 .optAugmentation(new Augmentation(true, true, false, 0, 0)).optThreads(1).optWorkers(1).optSeed(3)
                 .build();
         Path runDir = tmp.resolve("run");
-        Training.Outcome outcome = Training.start(config, store, 0, runDir, "test-version", List.of("--x"),
-                TrainListener.NONE);
+        Training.Outcome outcome = Training.start(TrainRequest.builder(config, store, runDir)
+                .optCodeVersion("test-version").optCommand(List.of("--x")).build());
 
         TrainResult result = outcome.result();
         double seconds = result.epochs().stream().mapToDouble(EpochMetrics::seconds).sum();
@@ -50,7 +50,7 @@ class TrainingTest {
         assertThat(run.provenance().codeVersion()).isEqualTo("test-version");
         assertThat(run.provenance().command()).containsExactly("--x");
         assertThat(run.data().labels().get(run.positiveClass())).isEqualTo("tumour");
-        assertThat(Files.readAllLines(runDir.resolve(Trainer.METRICS))).hasSize(4);
+        assertThat(Files.readAllLines(runDir.resolve(RunFolder.METRICS))).hasSize(4);
 
         // no slide on both sides of the split
         Set<String> val = new HashSet<>(run.split().valGroups());

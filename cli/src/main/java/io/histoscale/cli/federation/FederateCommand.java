@@ -3,9 +3,9 @@ package io.histoscale.cli.federation;
 import ai.djl.Device;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
+import io.histoscale.cli.ConfigFlags;
 import io.histoscale.federation.Compare;
-import io.histoscale.federation.Coordinator;
-import io.histoscale.federation.LocalTraining;
+import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.federation.ModelShapes;
 import io.histoscale.federation.Partition;
 import io.histoscale.federation.Plan;
@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code histoscale federate}: coordinate a plan; compare strategies; audit a site's log. */
@@ -43,7 +44,7 @@ public final class FederateCommand implements Callable<Integer> {
         }
         Plan p = Plan.read(plan);
         Path base = plan.toAbsolutePath().getParent();
-        try (Coordinator coordinator = new Coordinator(p, base, Device.cpu(), threads, System.out)) {
+        try (Coordinator coordinator = Coordinator.start(p, base, Device.cpu(), threads, System.out)) {
             System.out.println("coordinator: listening on port " + coordinator.port() + " for " + p.sites);
             Coordinator.Summary s = coordinator.run(resume);
             System.out.println("result: " + base.resolve(p.out).resolve(Coordinator.RESULT) + " (" + s.rounds()
@@ -52,7 +53,8 @@ public final class FederateCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true, description = {"Run every strategy on the same split over simulated sites (separate processes,",
+    @Command(name = "compare", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.TrainDefaults.class,
+            description = {"Run every strategy on the same split over simulated sites (separate processes,",
             "mutual TLS) and print a table: test AUC/accuracy, bytes, wall time, rounds. Saves compare.json and compare.md."})
     static final class CompareCommand implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "Patch store or image folder.")
@@ -79,8 +81,8 @@ public final class FederateCommand implements Callable<Integer> {
         @Option(names = "--max-test", defaultValue = "0", description = "At most this many test patches (0: all).")
         int maxTest;
 
-        @Option(names = "--strategies", split = ",", description = "Which strategies (default: all).")
-        List<String> strategies = new ArrayList<>(Compare.STRATEGIES);
+        @Option(names = "--strategies", split = ",", description = "Which registered strategies (default: all).")
+        List<String> strategies = new ArrayList<>(Compare.strategies());
 
         @Option(names = "--peer-to-peer", description = "Run cyclical transfer peer-to-peer.")
         boolean peerToPeer;
@@ -103,20 +105,20 @@ public final class FederateCommand implements Callable<Integer> {
         @Option(names = "--mu", defaultValue = "0.01", description = "FedProx proximal weight (default ${DEFAULT-VALUE}).")
         double mu;
 
-        @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", description = "Batch size (default ${DEFAULT-VALUE}, as histoscale train).")
         int batch;
 
-        @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", description = "Peak learning rate (default ${DEFAULT-VALUE}, as histoscale train).")
         double lr;
 
-        @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or cosine: annealed to 0 over each strategy's budget (central's epochs, cyclical's hops, FedAvg's rounds, each site model's epochs) (default ${DEFAULT-VALUE}).")
-        String lrSchedule;
+        @Option(names = {"--schedule", "--lr-schedule"}, description = "cosine, step or constant, over each strategy's whole budget (central's epochs, cyclical's hops, FedAvg's rounds, each site model's epochs) (default ${DEFAULT-VALUE}, as histoscale train).")
+        String schedule;
 
-        @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9); its state starts afresh every task (default ${DEFAULT-VALUE}).")
+        @Option(names = "--optimizer", description = "adam or sgd; its state starts afresh every task (default ${DEFAULT-VALUE}, as histoscale train).")
         String optimizer;
 
-        @Option(names = "--seed", defaultValue = "7", description = "Seed of split and training (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Option(names = "--seed", description = "Seed of split and training (default ${DEFAULT-VALUE}, as histoscale train).")
+        int seed;
 
         @Option(names = "--threads", defaultValue = "1", description = "Threads per site process (default ${DEFAULT-VALUE}).")
         int threads;
@@ -129,25 +131,20 @@ public final class FederateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (!LocalTraining.Schedule.KINDS.contains(lrSchedule)) {
-                throw new UserException("--lr-schedule '" + lrSchedule + "' is not one of "
-                        + LocalTraining.Schedule.KINDS);
-            }
             Plan template = new Plan();
             template.model.architecture = model;
             template.model.inputSize = size;
             template.model.downsample = downsample;
-            template.epochs = epochs;
-            template.patience = patience;
-            template.mu = mu;
-            template.training.batchSize = batch;
-            template.training.learningRate = lr;
-            template.training.lrSchedule = lrSchedule;
-            template.training.optimizer = optimizer;
-            template.training.seed = seed;
+            template.training.put("batch_size", batch);
+            template.training.put("learning_rate", lr);
+            template.training.put("schedule", schedule);
+            template.training.put("optimizer", optimizer);
+            template.training.put("seed", seed);
             template.faults.joinTimeoutSeconds = 300;
+            template.trainConfig(); // checks the settings before anything starts
             Compare.run(new Compare.Options(data, sites, split, testFraction, skew, testWithinSites, maxPatches,
-                    maxTest, seed, template, strategies, peerToPeer, out, threads), repeats, System.out);
+                    maxTest, seed, template, epochs, Map.of("patience", patience, "mu", mu), strategies, peerToPeer,
+                    out, threads), repeats, System.out);
             System.out.println("saved " + out.resolve("compare.json") + " and " + out.resolve("compare.md"));
             return 0;
         }

@@ -1,7 +1,7 @@
 package io.histoscale.cli.federation;
 
 import io.histoscale.cli.ExecutorOptions;
-import io.histoscale.federation.SiteMain;
+import io.histoscale.federation.site.SiteMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

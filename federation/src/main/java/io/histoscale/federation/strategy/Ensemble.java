@@ -1,10 +1,12 @@
 package io.histoscale.federation.strategy;
 
-import io.histoscale.federation.ModelWeights;
+import io.histoscale.core.Settings;
+import io.histoscale.model.ModelWeights;
 import io.histoscale.train.metrics.Predictions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -31,8 +33,7 @@ final class Ensemble implements Strategy {
         if (round > 1) {
             return List.of();
         }
-        return sites.stream().map(s -> new Assignment(s.name(), 0, maxEpochs, Math.max(1, patience), 0, false, null,
-                Progress.WHOLE))
+        return sites.stream().map(s -> Assignment.train(s.name(), TaskKeys.untilNoBetter(maxEpochs, patience)))
                 .toList();
     }
 
@@ -64,5 +65,29 @@ final class Ensemble implements Strategy {
             mean.add(row.index(), row.label(), sum);
         }
         return mean;
+    }
+
+    /** {@code strategy: ensemble}; settings {@code max_epochs} (default 10), {@code patience} (default 2). */
+    public static final class Factory implements StrategyFactory {
+        @Override
+        public String name() {
+            return "ensemble";
+        }
+
+        @Override
+        public String description() {
+            return "an ensemble of per-site models averaging their class probabilities";
+        }
+
+        @Override
+        public Strategy create(Settings s) {
+            int[] e = SingleTransfer.epochsAndPatience(s);
+            return new Ensemble(e[0], e[1]);
+        }
+
+        @Override
+        public Map<String, Object> forBudget(double epochs, Map<String, Object> options) {
+            return Map.of("max_epochs", (int) Math.round(epochs), "patience", options.getOrDefault("patience", 2));
+        }
     }
 }

@@ -1,22 +1,25 @@
 package io.histoscale.federation.strategy;
 
-import io.histoscale.federation.ModelWeights;
-import io.histoscale.federation.Plan;
+import io.histoscale.model.ModelWeights;
 import io.histoscale.train.metrics.Predictions;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * How a federated experiment proceeds, in the spirit of Flower's {@code Strategy}: each round the strategy says
- * which sites train from which weights and for how long ({@link #configure}); when they answer it turns their
- * results into the new global state ({@link #aggregate}); at the end it says how the state predicts
- * ({@link #predict}). The coordinator does the rest (transport, faults, checkpoints), so a strategy is a few pure
- * functions of the round, the state and the sites.
+ * which sites train from which weights and what each does ({@link #configure}, a per-site config map); when they
+ * answer it turns their results into the new global state ({@link #aggregate}); at the end it says how the state
+ * predicts ({@link #predict}). The coordinator does the rest (transport, faults, checkpoints), so a strategy is a few
+ * pure functions of the round, the state and the sites, testable without a network.
+ *
+ * <p>A new strategy is one file: the strategy and its {@link StrategyFactory}, registered by one line in
+ * {@code META-INF/services/io.histoscale.federation.strategy.StrategyFactory}.
  */
 public interface Strategy {
 
-    /** The plan's name for it: central, ensemble, single, cyclical, fedavg or fedprox. */
+    /** The plan's name for it. */
     String name();
 
     /**
@@ -41,19 +44,6 @@ public interface Strategy {
         return score.apply(state.models().get(0));
     }
 
-    /** Builds the plan's strategy. */
-    static Strategy of(Plan plan) {
-        return switch (plan.strategy) {
-            case "central" -> new Central(plan.epochs);
-            case "ensemble" -> new Ensemble(plan.maxEpochs, plan.patience);
-            case "single" -> new SingleTransfer(plan.maxEpochs, plan.patience);
-            case "cyclical" -> new Cyclical(plan.cycles, plan.localEpochs, plan.peerToPeer);
-            case "fedavg" -> new FedAvg(plan.rounds, plan.localEpochs, 0);
-            case "fedprox" -> new FedAvg(plan.rounds, plan.localEpochs, plan.mu);
-            default -> throw new IllegalArgumentException(plan.strategy);
-        };
-    }
-
     /** A connected site as its hello described it. */
     record SiteInfo(String name, long trainSamples, long validationSamples, String peerAddress) {
     }
@@ -63,38 +53,19 @@ public interface Strategy {
      *
      * @param site     who trains
      * @param model    which of the state's models it starts from
-     * @param epochs   epochs over its training patches (the most, with patience)
-     * @param patience > 0: stop when validation has not improved for this many epochs; keep the best
-     * @param mu       FedProx's proximal weight (0: none)
      * @param fromPeer start from the weights the previous site hands over directly, not the coordinator's
      * @param nextPeer hand the result straight to this site (peer-to-peer), or null to return it
-     * @param progress the part of the strategy's training budget the task covers (the learning-rate schedule's x)
+     * @param config   what to train, as snake_case keys a site's fit understands ({@link TaskKeys}) — which stretch
+     *                 of the training budget, whether to keep the best epoch — over the plan's training settings
      */
-    record Assignment(String site, int model, double epochs, int patience, double mu, boolean fromPeer,
-                      String nextPeer, Progress progress) {
-        public static Assignment train(String site, double epochs) {
-            return new Assignment(site, 0, epochs, 0, 0, false, null, Progress.WHOLE);
-        }
-    }
-
-    /**
-     * Where a task lies in its strategy's training budget, as shares from 0 to 1: a learning-rate schedule is a
-     * function of this global progress, so every strategy anneals alike over the same budget (central over its
-     * epochs, cyclical over its hops, FedAvg over its rounds, each per-site model over its own epochs).
-     */
-    record Progress(double from, double to) {
-        /** A task that is the whole budget. */
-        public static final Progress WHOLE = new Progress(0, 1);
-
-        public Progress {
-            if (!(0 <= from && from < to && to <= 1)) {
-                throw new IllegalArgumentException("progress " + from + ".." + to + " is not within 0..1");
-            }
+    record Assignment(String site, int model, boolean fromPeer, String nextPeer, Map<String, Object> config) {
+        public Assignment {
+            config = Map.copyOf(config);
         }
 
-        /** Round {@code round} (from 1) of {@code rounds} equal ones. */
-        public static Progress round(int round, int rounds) {
-            return new Progress((round - 1) / (double) rounds, Math.min(1, round / (double) rounds));
+        /** Train from model 0 and return the result to the coordinator. */
+        public static Assignment train(String site, Map<String, Object> config) {
+            return new Assignment(site, 0, false, null, config);
         }
     }
 

@@ -2,7 +2,7 @@ package io.histoscale.federation.transport;
 
 import io.histoscale.core.Hashing;
 import com.google.protobuf.ByteString;
-import io.histoscale.federation.ModelWeights;
+import io.histoscale.model.ModelWeights;
 import io.histoscale.federation.proto.Buffer;
 import io.histoscale.federation.proto.ParameterChunk;
 

@@ -51,7 +51,7 @@ public record Augmentation(boolean flips, boolean rotations, boolean crops, doub
         names.remove("none");
         for (String name : names) {
             if (!NAMES.contains(name)) {
-                throw new UserException("--augment '" + name + "': expected a comma-separated list of " + NAMES
+                throw UserException.forKey("augmentation", "'" + name + "': expected a comma-separated list of " + NAMES
                         + ", or none");
             }
         }

@@ -34,12 +34,12 @@ public final class PatchTransform {
     public PatchTransform(int sourceWidth, int sourceHeight, int downsample, int size, Augmentation augmentation,
                           Macenko stainNormaliser) {
         if (downsample < 1 || sourceWidth / downsample < 1 || sourceHeight / downsample < 1) {
-            throw new UserException("--downsample " + downsample + ": give 1 (none) up to the patch side ("
+            throw UserException.forKey("downsample", downsample + ": give 1 (none) up to the patch side ("
                     + Math.min(sourceWidth, sourceHeight) + ")");
         }
         int available = Math.min(sourceWidth, sourceHeight) / downsample;
         if (size < 1 || size > available) {
-            throw new UserException("--size " + size + ": the " + sourceWidth + "x" + sourceHeight + " patches"
+            throw UserException.forKey("input_size", size + ": the " + sourceWidth + "x" + sourceHeight + " patches"
                     + (downsample > 1 ? " shrunk " + downsample + " times" : "") + " give inputs of at most "
                     + available + " pixels");
         }

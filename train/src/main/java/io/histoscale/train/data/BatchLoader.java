@@ -242,7 +242,7 @@ public final class BatchLoader implements AutoCloseable {
         /** @throws UserException for a value out of range */
         public BatchLoader build() {
             if (batchSize < 1 || workers < 1 || prefetch < 1) {
-                throw new UserException("--batch, --workers and --prefetch must be at least 1 (got " + batchSize
+                throw new UserException("batch_size, workers and prefetch must be at least 1 (got " + batchSize
                         + ", " + workers + ", " + prefetch + ")");
             }
             if (source.channels() != 3) {

@@ -71,7 +71,7 @@ public final class SampleOrder {
         long[][] classes = byClass.stream().filter(l -> !l.isEmpty())
                 .map(l -> l.stream().mapToLong(Long::longValue).toArray()).toArray(long[][]::new);
         if (classes.length < 2) {
-            throw new UserException("--balance: the training split holds only one class");
+            throw UserException.forKey("balance", "is impossible: the training split holds only one class");
         }
         return new SampleOrder(null, classes);
     }

@@ -1,6 +1,5 @@
-package io.histoscale.federation;
+package io.histoscale.model;
 
-import io.histoscale.model.FlatParameters;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,10 @@
-package io.histoscale.federation;
+package io.histoscale.federation.site;
 
 import io.histoscale.core.UserException;
+import io.histoscale.federation.Partition;
+import io.histoscale.federation.TestData;
 import io.histoscale.federation.pki.Pki;
+import io.histoscale.train.TrainConfig;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
 import io.histoscale.train.DataSources;
@@ -49,7 +52,7 @@ public final class SiteMain {
 
     /** Opens the data, serves the coordinator until told to stop; returns the tasks done. */
     public static int run(Options o) {
-        TorchEngine engine = TorchEngine.start(new EngineSettings(o.threads(), 1, (int) o.seed()));
+        TorchEngine.start(new EngineSettings(o.threads(), 1, (int) o.seed()));
         Pki pki = Pki.open(o.pki());
         try (DataSources.Opened opened = DataSources.open(o.data(), 0)) {
             long[] patches = o.indices() == null ? TestData.labelled(opened.source())
@@ -57,11 +60,17 @@ public final class SiteMain {
             long[][] parts = Partition.holdOut(opened.source(), patches, o.valFraction(), o.seed());
             try (Site site = Site.builder().setName(o.name()).setPki(pki).setCoordinator(o.coordinator())
                     .setData(opened.source(), parts[0], parts[1]).setAuditLog(o.out().resolve("audit.jsonl"))
-                    .optDevice(engine.device(o.device())).optWorkers(o.workers()).optPeer(o.peerHost(), o.peerPort())
+                    .optLocalSettings(local(o)).optPeer(o.peerHost(), o.peerPort())
                     .optReconnectSeconds(o.reconnectSeconds()).build()) {
                 return site.run();
             }
         }
+    }
+
+    /** The site's own training settings: its device, threads and loader workers. */
+    static TrainConfig local(Options o) {
+        return TrainConfig.DEFAULTS.toBuilder().optDevice(o.device()).optThreads(o.threads())
+                .optWorkers(o.workers()).build();
     }
 
     public static void main(String[] args) {

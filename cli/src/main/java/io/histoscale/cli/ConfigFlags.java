@@ -1,0 +1,131 @@
+package io.histoscale.cli;
+
+import io.histoscale.core.UserException;
+import io.histoscale.train.TrainConfig;
+import io.histoscale.train.augment.Augmentation;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Configuration keys and command-line flags: the library names settings by their configuration keys
+ * ({@code learning_rate}); the command line calls them by its flags ({@code --lr}). A key's flag is {@code --} and
+ * the key in kebab case ({@code val_fraction -> --val-fraction}) unless {@link #ALIASES} says otherwise.
+ *
+ * <p>Two uses: {@link #word} rewords a keyed {@link UserException} for the command that failed, and
+ * {@link TrainDefaults} takes the options' defaults from {@link TrainConfig#DEFAULTS}, the one source of defaults.
+ */
+public final class ConfigFlags {
+
+    /** Keys whose flag is not their kebab-case form. */
+    static final Map<String, String> ALIASES = Map.of(
+            "learning_rate", "--lr",
+            "batch_size", "--batch",
+            "input_size", "--size",
+            "stain_normalisation", "--stain-norm",
+            "augmentation", "--augment",
+            "schedule", "--schedule",
+            "model", "--model",
+            "out", "--out");
+
+    private static final Pattern KEY = Pattern.compile("\\b[a-z]+(?:_[a-z]+)+\\b");
+
+    private ConfigFlags() {
+    }
+
+    /** {@code val_fraction -> --val-fraction}, or the alias. */
+    static String flagOf(String key) {
+        String last = key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key;
+        return ALIASES.getOrDefault(last, "--" + last.replace('_', '-'));
+    }
+
+    /** {@code --val-fraction -> val_fraction}, or the key an alias stands for. */
+    static String keyOf(String flag) {
+        for (Map.Entry<String, String> e : ALIASES.entrySet()) {
+            if (e.getValue().equals(flag)) {
+                return e.getKey();
+            }
+        }
+        return flag.replaceFirst("^--", "").replace('-', '_');
+    }
+
+    /**
+     * The message for the user of {@code command}: a keyed error's key becomes the command's flag for it, and so do
+     * other multi-word keys the message mentions, when the command has those flags.
+     */
+    static String word(UserException e, CommandSpec command) {
+        Optional<String> key = e.key();
+        String text = e.getMessage();
+        if (key.isPresent() && has(command, flagOf(key.get()))) {
+            text = flagOf(key.get()) + " " + e.detail();
+        }
+        Matcher m = KEY.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String flag = flagOf(m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(has(command, flag) ? flag : m.group()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static boolean has(CommandSpec command, String flag) {
+        return command != null && command.findOption(flag) != null;
+    }
+
+    /**
+     * Defaults of options that set a training setting, from {@link TrainConfig#DEFAULTS}: a command declares no
+     * default of its own for them, so the command line, a plan and a form cannot drift apart.
+     */
+    public static final class TrainDefaults implements CommandLine.IDefaultValueProvider {
+
+        private static final Map<String, String> DEFAULTS = defaults();
+
+        private static Map<String, String> defaults() {
+            Map<String, String> d = new LinkedHashMap<>();
+            TrainConfig.DEFAULTS.toMap().forEach((k, v) -> {
+                // threads and workers depend on the machine and the number of ranks: the command decides
+                if (v != null && !(v instanceof Map) && !k.equals("threads") && !k.equals("workers")) {
+                    d.put(k, v.toString().toLowerCase(java.util.Locale.ROOT));
+                }
+            });
+            Augmentation a = TrainConfig.DEFAULTS.augmentation();
+            d.put("augmentation", Augmentation.NAMES.stream().filter(n -> switch (n) {
+                case "flip" -> a.flips();
+                case "rot90" -> a.rotations();
+                case "crop" -> a.crops();
+                case "hed" -> a.hedJitter() > 0;
+                case "colour" -> a.colourJitter() > 0;
+                default -> false;
+            }).collect(Collectors.joining(",")));
+            d.put("hed_jitter", Double.toString(Augmentation.standard().hedJitter()));
+            d.put("colour_jitter", Double.toString(Augmentation.standard().colourJitter()));
+            return d;
+        }
+
+        public TrainDefaults() {
+        }
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option) || option.defaultValue() != null) {
+                return null;
+            }
+            for (String name : option.names()) {
+                String value = DEFAULTS.get(keyOf(name));
+                if (value != null) {
+                    return value;
+                }
+            }
+            return null;
+        }
+    }
+}
