@@ -1,6 +1,7 @@
 package io.histoscale.cli;
 
 import io.histoscale.dataset.SlideEntry;
+import io.histoscale.train.TrainConfig;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
@@ -101,6 +102,31 @@ class TrainCommandTest {
         assertThat(again.status()).isZero();
         assertThat(again.out()).contains("model: epoch");
         assertThat(Files.readAllLines(runDir.resolve("metrics.jsonl"))).hasSize(2);
+    }
+
+    @Test
+    void settingsAreWordedByTheirFlagsAndTheirDefaultsComeFromTheTrainingConfiguration() {
+        String[] base = {"train", "--data", dir.resolve("store").toString(), "--out", dir.resolve("r").toString()};
+        CliTest.Run lr = CliTest.run(concat(base, "--lr", "-1"));
+        assertThat(lr.status()).isEqualTo(2);
+        // the library says "learning_rate -1.0: ..."; the command line names its own flag
+        assertThat(lr.err()).isEqualToIgnoringNewLines("histoscale: error: --lr -1.0: give a positive rate");
+        assertThat(CliTest.run(concat(base, "--optimizer", "lamb")).err())
+                .contains("error: --optimizer 'lamb': expected one of [adam, sgd]");
+        assertThat(CliTest.run(concat(base, "--stain-reference", "ref.png")).err())
+                .contains("error: --stain-reference needs --stain-norm macenko");
+        assertThat(CliTest.run(concat(base, "--batch", "1")).err()).contains("error: --batch 1: give at least 2");
+        String help = CliTest.run("train", "--help").out().replaceAll("\\s+", " ");
+        TrainConfig d = TrainConfig.DEFAULTS;
+        assertThat(help).contains("(default " + d.model() + ")").contains("(default " + d.epochs() + ")")
+                .contains("(default " + d.learningRate() + ")").contains("(default " + d.schedule().id() + ")")
+                .contains("(default " + d.seed() + ")").contains("(default flip,rot90,crop,hed,colour)");
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
     }
 
     @Test

@@ -56,6 +56,10 @@ public final class Plan {
     public static final Set<String> SITE_SETTINGS = Set.of("device", "threads", "workers", "prefetch",
             "checkpoint_minutes");
 
+    /** Training settings the strategy (epochs, early stopping) or each site (its validation split) decides. */
+    public static final Set<String> STRATEGY_DECIDES = Set.of("epochs", "patience", "cv_folds", "val_fraction",
+            "val_patches", "group_by");
+
     public String strategy = "fedavg";
     public List<String> sites = new ArrayList<>();
     public ModelPlan model = new ModelPlan();
@@ -95,6 +99,12 @@ public final class Plan {
             if (training.containsKey(key)) {
                 throw UserException.forKey("training." + key, "belongs under model: (architecture, input_size, "
                         + "downsample)");
+            }
+        }
+        for (String key : STRATEGY_DECIDES) {
+            if (training.containsKey(key)) {
+                throw UserException.forKey("training." + key, "is decided per task by the strategy and each site "
+                        + "(set the strategy's settings, e.g. rounds, local_epochs, max_epochs, patience)");
             }
         }
         Map<String, Object> all = new LinkedHashMap<>(training);

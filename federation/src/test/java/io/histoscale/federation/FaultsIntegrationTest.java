@@ -1,5 +1,6 @@
 package io.histoscale.federation;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.Json;
 import io.histoscale.federation.site.SiteMain;
 import io.histoscale.federation.coordinator.Coordinator;
@@ -49,7 +50,8 @@ class FaultsIntegrationTest {
 
     @BeforeAll
     static void startSites() throws IOException {
-        store = Fixtures.store(dir.resolve("patches"), 2, 24, 24, 5);
+        store = SyntheticPatches.builder().slides(2).perSlide(24).size(24).seed(5).tumourEvery(2)
+                .write(dir.resolve("patches"));
         pki = Fixtures.pki(dir.resolve("pki"), SITES);
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();

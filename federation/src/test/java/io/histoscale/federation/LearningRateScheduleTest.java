@@ -1,5 +1,6 @@
 package io.histoscale.federation;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.federation.strategy.Strategies;
@@ -101,7 +102,9 @@ class LearningRateScheduleTest {
         TrainConfig sgd = TrainConfig.builder().setModel("small").optInputSize(24).optBatchSize(8)
                 .optOptimizer(Optimizer.SGD).optLearningRate(0.05).optWeightDecay(0).optWarmupEpochs(0)
                 .optAugmentation(Augmentation.NONE).optThreads(1).optWorkers(1).optSeed(7).build();
-        try (PatchStore store = PatchStore.open(Fixtures.store(dir.resolve("s"), 2, 16, 24, 3));
+        Path patches = SyntheticPatches.builder().slides(2).perSlide(16).size(24).seed(3).tumourEvery(2)
+                .write(dir.resolve("s"));
+        try (PatchStore store = PatchStore.open(patches);
              Model model = ModelSpec.builder().setArchitecture("small").setNumClasses(2).optInputSize(24).build()
                      .newModel(Device.cpu(), 7)) {
             ModelWeights start = ModelWeights.of(FlatParameters.of(model));

@@ -1,5 +1,6 @@
 package io.histoscale.federation;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.store.PatchStore;
@@ -23,7 +24,9 @@ class PartitionAndPlanTest {
 
     @Test
     void sitesGetWholeGroupsAndTheTestSetIsDisjoint() {
-        try (PatchStore store = PatchStore.open(Fixtures.store(dir.resolve("s"), 8, 10, 16, 1))) {
+        Path patches = SyntheticPatches.builder().slides(8).perSlide(10).size(16).seed(1).tumourEvery(2)
+                .write(dir.resolve("s"));
+        try (PatchStore store = PatchStore.open(patches)) {
             Partition p = Partition.of(store, null, 3, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5);
             assertThat(p.sites()).hasSize(3);
             Set<String> testSlides = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.histoscale.parallel;
 
+import io.histoscale.testkit.SyntheticPatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.train.ProcessGroup;
 import io.histoscale.train.checkpoint.Checkpoint;
@@ -31,7 +32,7 @@ class DataParallelTrainingTest {
 
     @BeforeAll
     static void createStore() {
-        GeneratedPatches.store(tmp.resolve("store"), 4, 96, 32, 3);
+        SyntheticPatches.builder().slides(4).perSlide(96).size(32).seed(3).write(tmp.resolve("store"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.histoscale.parallel;
 
+import io.histoscale.testkit.SyntheticPatches;
 import ai.djl.ndarray.NDManager;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.model.TorchEngine;
@@ -25,7 +26,7 @@ class ShardedBatchesTest {
 
     @Test
     void theRanksBatchesTogetherAreTheGlobalBatch() {
-        GeneratedPatches.store(tmp.resolve("store"), 2, 30, 16, 1);
+        SyntheticPatches.builder().slides(2).perSlide(30).size(16).seed(1).write(tmp.resolve("store"));
         long[] order = LongStream.range(0, 48).map(i -> (i * 17) % 60).toArray();
         try (PatchStore store = PatchStore.open(tmp.resolve("store"));
              NDManager manager = NDManager.newBaseManager(TorchEngine.get().device("cpu"))) {

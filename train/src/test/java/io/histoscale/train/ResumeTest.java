@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.histoscale.dataset.GroupBy;
@@ -30,7 +31,7 @@ class ResumeTest {
 
     @BeforeAll
     static void createStore() {
-        SyntheticPatches.store(tmp.resolve("store"), 4, 30, 16, 2).close();
+        SyntheticPatches.builder().slides(4).perSlide(30).size(16).seed(2).write(tmp.resolve("store"));
     }
 
     /** The run both ways: small network, Adam, one PyTorch thread, checkpoints within epochs every 60 ms. */

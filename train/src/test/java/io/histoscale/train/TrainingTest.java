@@ -1,5 +1,6 @@
 package io.histoscale.train;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.Hashing;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.store.PatchStore;
@@ -25,7 +26,7 @@ class TrainingTest {
     @Test
     void learnsASyntheticTaskInSecondsAndRecordsTheRun() throws Exception {
         Path store = tmp.resolve("store");
-        SyntheticPatches.store(store, 6, 60, 32, 1).close();
+        SyntheticPatches.builder().slides(6).perSlide(60).size(32).seed(1).write(store);
         TrainConfig config = TrainConfig.builder().setModel("small").optEpochs(4).optBatchSize(16)
                 .optLearningRate(3e-3).optWarmupEpochs(0).optGroupBy(GroupBy.SLIDE).optValFraction(0.34)
                 .optAugmentation(new Augmentation(true, true, false, 0, 0)).optThreads(1).optWorkers(1).optSeed(3)

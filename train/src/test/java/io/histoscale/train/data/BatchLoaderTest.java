@@ -1,11 +1,11 @@
 package io.histoscale.train.data;
 
+import io.histoscale.testkit.SyntheticPatches;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.model.TorchEngine;
-import io.histoscale.train.SyntheticPatches;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.PatchTransform;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +30,8 @@ class BatchLoaderTest {
 
     @BeforeAll
     static void createStore() {
-        store = SyntheticPatches.store(tmp.resolve("store"), 2, 40, 16, 1);
+        store = PatchStore.open(SyntheticPatches.builder().slides(2).perSlide(40).size(16).seed(1)
+                .write(tmp.resolve("store")));
     }
 
     @AfterAll

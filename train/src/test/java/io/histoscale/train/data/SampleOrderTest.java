@@ -1,7 +1,7 @@
 package io.histoscale.train.data;
 
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.dataset.store.PatchStore;
-import io.histoscale.train.SyntheticPatches;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,8 @@ class SampleOrderTest {
     @BeforeAll
     static void createStore() {
         // 3 slides of 1200 patches: each slide makes 3 blocks (512, 512, 176)
-        store = SyntheticPatches.store(tmp.resolve("store"), 3, 1200, 8, 1);
+        store = PatchStore.open(SyntheticPatches.builder().slides(3).perSlide(1200).size(8).seed(1)
+                .write(tmp.resolve("store")));
     }
 
     @AfterAll
