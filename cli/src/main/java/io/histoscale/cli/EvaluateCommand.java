@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         int size = patchSize > 0 ? patchSize : evaluation.run().data().width();
         Evaluation.Result r;
         try (DataSources.Opened opened = DataSources.open(data, size)) {
-            try (ProgressBar bar = Progress.bar("evaluate", opened.source().size(), "patches")) {
+            try (ProgressBar bar = ProgressBars.bar("evaluate", opened.source().size(), "patches")) {
                 r = evaluation.evaluate(opened.source(), split, device, threads != null ? threads : cores, batch,
                         workers != null ? workers : Math.max(1, cores / 2), bar::stepBy);
             }

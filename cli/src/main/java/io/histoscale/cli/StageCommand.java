@@ -84,7 +84,7 @@ final class StageCommand implements Callable<Integer> {
                 .optDetector(LesionDetector.builder().optThreshold(threshold).build()).optReport(report.build()).build();
         Stager.Outcome o;
         try (RunClassifier classifier = RunClassifier.load(model, device, threads == null ? cores : threads, mpp);
-             ProgressBar bar = Progress.bar("stage", files.size(), "slides")) {
+             ProgressBar bar = ProgressBars.bar("stage", files.size(), "slides")) {
             o = stager.run(files, classifier, out, new Stager.Listener() {
                 @Override
                 public void slideStarted(String slide, int index, int total) {

@@ -75,7 +75,7 @@ final class SynthCommand implements Runnable {
                 .optPatients(patients).optSlidesPerPatient(slidesPerPatient).optSeed(seed)
                 .optMpp(mpp).optSlideSizeMm(sizeMm, sizeMm).optThreads(threads)
                 .build();
-        try (ProgressBar bar = Progress.bar("synth", cohort.slideCount(), "slides")) {
+        try (ProgressBar bar = ProgressBars.bar("synth", cohort.slideCount(), "slides")) {
             cohort.generate(out, (done, total) -> bar.stepTo(done));
         }
         return cohort;

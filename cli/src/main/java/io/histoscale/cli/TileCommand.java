@@ -95,7 +95,7 @@ final class TileCommand implements Callable<Integer> {
         if (threads != null) b.optThreads(threads);
         if (!noThumbnails) b.optThumbnails(out.resolve("thumbnails"));
         Tiler tiler = b.build();
-        try (PatchStoreWriter writer = openStore(tiler); ProgressBar bar = Progress.bar("tile", 0, "patches")) {
+        try (PatchStoreWriter writer = openStore(tiler); ProgressBar bar = ProgressBars.bar("tile", 0, "patches")) {
             AtomicLong planned = new AtomicLong();
             return tiler.run(files, writer, new Tiler.Listener() {
                 @Override

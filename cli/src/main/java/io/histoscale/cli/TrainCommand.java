@@ -313,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void epochStarted(int epoch, int epochs, int steps, int firstStep) {
             close();
-            bar = Progress.bar(fold + "epoch " + epoch + "/" + epochs, steps, "steps");
+            bar = ProgressBars.bar(fold + "epoch " + epoch + "/" + epochs, steps, "steps");
             bar.stepTo(firstStep);
         }
 

@@ -58,7 +58,7 @@ final class WatchCommand implements Callable<Integer> {
         int epochs = first.config().get("epochs") instanceof Number n ? n.intValue() : 0;
         String unit = first.isArray() ? "tasks" : first.metricsFile() != null ? "epochs" : "steps";
         long max = first.isArray() ? first.tasks().size() : first.metricsFile() != null ? epochs : 1;
-        try (ProgressBar bar = Progress.bar(first.kind(), max, unit)) {
+        try (ProgressBar bar = ProgressBars.bar(first.kind(), max, unit)) {
             return new RunTracker(registry).await(id, pollMillis, r -> {
                 RunProgress progress = progress(r, epochs);
                 if (progress.done() > bar.getMax()) bar.maxHint(progress.done());

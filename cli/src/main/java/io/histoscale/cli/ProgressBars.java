@@ -6,8 +6,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Progress bars for long steps, drawn on stderr so stdout stays clean for tables and JSON. */
-final class Progress {
-    private Progress() {
+final class ProgressBars {
+    private ProgressBars() {
     }
 
     static ProgressBar bar(String task, long max, String unit) {
