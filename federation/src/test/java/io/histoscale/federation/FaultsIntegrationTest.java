@@ -7,6 +7,7 @@ import io.histoscale.federation.coordinator.Coordinator;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.train.checkpoint.Checkpoint;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three site processes holding identical data: FedAvg over them equals training at one of them; a site killed
  * between rounds is skipped and re-weighted (policy skip) or waited for (policy wait), and rejoins when restarted.
  */
+@Tag("federation")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIntegrationTest {
 

@@ -7,6 +7,7 @@ import io.histoscale.federation.coordinator.Coordinator;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.federation.audit.AuditCheck;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TLS (they reconnect to the next one on the same port): every strategy completes, a coordinator restarts from its
  * checkpoint, and every site's audit log shows nothing but parameter buffers and small aggregate messages left it.
  */
+@Tag("federation")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIntegrationTest {
 

@@ -20,6 +20,7 @@ import io.histoscale.federation.proto.ParameterChunk;
 import io.histoscale.federation.proto.SiteMessage;
 import io.histoscale.federation.transport.Chunks;
 import io.histoscale.federation.transport.Tls;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("federation")
 class TransportTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.histoscale.parallel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * statistics, so 2 × B is a different computation from 1 × 2B, not a rounding difference. The network is a small
  * conv-ReLU net without it; {@link DataParallelTrainingTest} covers the full trainer with batch norm.
  */
+@Tag("mpi")
 class DataParallelEqualityTest {
 
     static final int GLOBAL_BATCH = 16;

@@ -4,6 +4,7 @@ import io.histoscale.testkit.SyntheticPatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.train.ProcessGroup;
 import io.histoscale.train.checkpoint.Checkpoint;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process with twice the batch and twice the learning rate (linear scaling) up to batch norm's per-rank statistics,
  * and a run killed on 2 ranks resumes on 1.
  */
+@Tag("mpi")
 class DataParallelTrainingTest {
 
     @TempDir

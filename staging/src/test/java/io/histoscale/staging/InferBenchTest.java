@@ -2,6 +2,7 @@ package io.histoscale.staging;
 
 import io.histoscale.core.UserException;
 import io.histoscale.synth.SyntheticSlide;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@Tag("peer")
 class InferBenchTest {
     @TempDir
     Path dir;

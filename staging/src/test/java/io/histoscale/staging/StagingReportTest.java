@@ -10,6 +10,7 @@ import io.histoscale.slide.tissue.TissueMask;
 import io.histoscale.slide.tissue.TissueOptions;
 import io.histoscale.synth.SlideTruth;
 import io.histoscale.synth.SyntheticCohort;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A report of a small synthetic cohort, with heatmaps shaped like a model's: the tumours' cell shares blurred a
  * little, over the tissue only.
  */
+@Tag("browser")
 class StagingReportTest {
     @TempDir
     static Path dir;

@@ -2,12 +2,14 @@ package io.histoscale.train.step;
 
 import io.histoscale.core.UserException;
 import io.histoscale.model.TorchEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@Tag("peer")
 class TrainBenchTest {
 
     @Test
