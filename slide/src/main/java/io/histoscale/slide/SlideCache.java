@@ -136,7 +136,7 @@ public final class SlideCache implements AutoCloseable {
         }
 
         @Override
-        public String backend() {
+        public SlideBackend backend() {
             return slide().backend();
         }
 

@@ -27,7 +27,7 @@ class SlideInfoTest {
             assertThat(info.objectivePower()).isEqualTo(20.0);
             assertThat(info.format()).isEqualTo("aperio");
             assertThat(info.vendor()).isEqualTo("aperio");
-            assertThat(info.backend()).isEqualTo(backend.id());
+            assertThat(info.backend().name()).isEqualTo(backend.id());
             assertThat(info.associatedImages()).containsExactlyInAnyOrder("thumbnail", "label", "macro");
 
             JsonNode json = new ObjectMapper().readTree(info.toJson());
@@ -35,6 +35,7 @@ class SlideInfoTest {
             assertThat(json.get("levels").get(0).get("width").asLong()).isEqualTo(2220);
             assertThat(json.get("levels").get(0).get("height").asLong()).isEqualTo(2967);
             assertThat(json.get("mppX").asDouble()).isEqualTo(0.499);
+            assertThat(json.get("backend").asText()).isEqualTo(backend.id());
             assertThat(json.get("associatedImages")).hasSize(3);
         }
     }

@@ -32,7 +32,7 @@ class SlidesTest {
     @Test
     void opensWithOpenSlideWhenItIsInstalled() {
         try (Slide slide = Slides.open(sharedSlide(CMU_1))) {
-            assertThat(slide.backend()).isEqualTo(Slides.openSlideAvailable() ? "openslide" : "tiff");
+            assertThat(slide.backend().name()).isEqualTo(Slides.openSlideAvailable() ? "openslide" : "tiff");
             assertThat(slide.width(0)).isEqualTo(2220);
         }
     }
@@ -41,7 +41,7 @@ class SlidesTest {
     void bigEndianTiffsThatOpenSlideRejectsGoToTheTiffReader() throws IOException {
         Path file = writePyramid(temp.resolve("big-endian.tiff"), ByteOrder.BIG_ENDIAN);
         try (Slide slide = Slides.open(file)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("tiff"));
             assertThat(slide.mppX().getAsDouble()).isEqualTo(0.5);
         }
     }
@@ -50,11 +50,11 @@ class SlidesTest {
     void forcedBackendIsUsed() {
         Path file = sharedSlide(SMALL_SVS);
         try (Slide slide = Slides.open(file, Backend.TIFF)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("tiff"));
         }
         assumeOpenSlide();
         try (Slide slide = Slides.open(file, Backend.OPENSLIDE)) {
-            assertThat(slide.backend()).isEqualTo("openslide");
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("openslide"));
         }
     }
 

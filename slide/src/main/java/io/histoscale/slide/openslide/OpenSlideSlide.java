@@ -3,8 +3,8 @@ package io.histoscale.slide.openslide;
 import com.sun.jna.Pointer;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.AbstractSlide;
-import io.histoscale.slide.Backend;
 import io.histoscale.slide.Level;
+import io.histoscale.slide.SlideBackend;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -26,6 +26,9 @@ import static io.histoscale.slide.openslide.OpenSlideLibrary.*;
  * {@link #close()} waits for reads in flight.
  */
 public final class OpenSlideSlide extends AbstractSlide {
+
+    /** What slides read by OpenSlide report as their {@link #backend()}. */
+    public static final SlideBackend BACKEND = new SlideBackend("openslide");
 
     private static final int WHITE = 0xFFFFFF;
 
@@ -82,8 +85,8 @@ public final class OpenSlideSlide extends AbstractSlide {
     }
 
     @Override
-    public String backend() {
-        return Backend.OPENSLIDE.id();
+    public SlideBackend backend() {
+        return BACKEND;
     }
 
     @Override

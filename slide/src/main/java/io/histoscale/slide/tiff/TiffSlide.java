@@ -3,7 +3,7 @@ package io.histoscale.slide.tiff;
 import com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.AbstractSlide;
-import io.histoscale.slide.Backend;
+import io.histoscale.slide.SlideBackend;
 import io.histoscale.slide.Slides;
 
 import javax.imageio.ImageIO;
@@ -34,6 +34,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class TiffSlide extends AbstractSlide {
 
+    /** What slides read by the pure-Java TIFF reader report as their {@link #backend()}. */
+    public static final SlideBackend BACKEND = new SlideBackend("tiff");
+
     private static final int WHITE = 0xFFFFFF;
 
     private final TiffLayout layout;
@@ -62,8 +65,8 @@ public final class TiffSlide extends AbstractSlide {
     }
 
     @Override
-    public String backend() {
-        return Backend.TIFF.id();
+    public SlideBackend backend() {
+        return BACKEND;
     }
 
     /**

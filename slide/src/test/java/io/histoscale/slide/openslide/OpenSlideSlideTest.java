@@ -51,7 +51,7 @@ class OpenSlideSlideTest {
     @Test
     void aperioSlide() {
         try (Slide slide = OpenSlideSlide.open(sharedSlide(CMU_1))) {
-            assertThat(slide.backend()).isEqualTo("openslide");
+            assertThat(slide.backend().name()).isEqualTo("openslide");
             assertThat(slide.format()).isEqualTo("aperio");
             assertThat(slide.levelCount()).isEqualTo(1);
             assertThat(slide.width(0)).isEqualTo(2220);

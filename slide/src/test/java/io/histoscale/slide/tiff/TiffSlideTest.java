@@ -89,7 +89,7 @@ class TiffSlideTest {
     void aperioMetadataAndAssociatedImages() {
         Path file = sharedSlide(CMU_1);
         try (Slide slide = TiffSlide.open(file)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+            assertThat(slide.backend().name()).isEqualTo("tiff");
             assertThat(slide.format()).isEqualTo("aperio");
             assertThat(slide.width(0)).isEqualTo(2220);
             assertThat(slide.height(0)).isEqualTo(2967);
