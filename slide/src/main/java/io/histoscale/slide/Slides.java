@@ -1,49 +1,48 @@
 package io.histoscale.slide;
 
-import io.histoscale.slide.openslide.OpenSlideSlide;
-import io.histoscale.slide.tiff.TiffSlide;
-
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
 
-/** Opens slides with the best reader at hand. */
+/**
+ * Opens slides with the readers registered as {@link SlideReaderProvider}s: OpenSlide when its native library loads,
+ * the pure-Java TIFF reader, and any other on the class path.
+ */
 public final class Slides {
 
     private Slides() {
     }
 
     /**
-     * Opens a slide with OpenSlide when its native library loads, otherwise with the pure-Java TIFF reader. TIFF files
-     * OpenSlide does not recognise (cut-off copies, big-endian TIFFs that OpenSlide 3.4.1 rejects) go to the TIFF
-     * reader too, which reads them or says what is wrong.
+     * Opens a slide with the available reader whose probe reads it best, the next one if that reader finds the file is
+     * not one it reads after all. With the readers shipped, OpenSlide opens every format it recognises; TIFF files it
+     * does not (cut-off copies, big-endian TIFFs that OpenSlide 3.4.1 rejects) and every TIFF when OpenSlide is
+     * missing go to the TIFF reader, which reads them or says what is wrong.
      *
-     * @throws io.histoscale.core.UserException when the file is missing, not a slide, truncated or corrupt, or in a format
-     *                                     only OpenSlide reads while OpenSlide is missing
+     * @throws io.histoscale.core.UserException when the file is missing, not a slide, truncated or corrupt, or in a
+     *                                          format only a reader that is not available here reads (saying how to
+     *                                          install it)
      */
     public static Slide open(Path path) {
-        if (!openSlideAvailable()) {
-            return TiffSlide.open(path);
-        }
-        Optional<OpenSlideSlide> slide = OpenSlideSlide.openIfRecognised(path);
-        if (slide.isPresent()) {
-            return slide.get();
-        }
-        if (TiffSlide.isTiff(path)) {
-            return TiffSlide.open(path);
-        }
-        throw OpenSlideSlide.notRecognised(path);
+        return Installed.READERS.open(path);
     }
 
-    /** Opens a slide with the given reader. */
-    public static Slide open(Path path, Backend backend) {
-        return switch (backend) {
-            case OPENSLIDE -> OpenSlideSlide.open(path);
-            case TIFF -> TiffSlide.open(path);
-        };
+    /**
+     * Opens a slide with the reader of the given backend ("openslide", "tiff", ...).
+     *
+     * @throws io.histoscale.core.UserException when no reader has that name (listing those that do), the reader is not
+     *                                          available here, or it cannot read the file
+     */
+    public static Slide open(Path path, String backend) {
+        return Installed.READERS.open(path, backend);
     }
 
-    /** Whether the native OpenSlide library (Debian {@code libopenslide0}) loaded. */
-    public static boolean openSlideAvailable() {
-        return OpenSlideSlide.isAvailable();
+    /** Every registered reader, available or not, ordered by backend name. */
+    public static List<SlideReaderProvider> providers() {
+        return Installed.READERS.providers();
+    }
+
+    /** Discovered once, when first needed. */
+    private static final class Installed {
+        static final SlideReaders READERS = SlideReaders.discover();
     }
 }
