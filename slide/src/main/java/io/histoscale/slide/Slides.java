@@ -1,5 +1,7 @@
 package io.histoscale.slide;
 
+import io.histoscale.core.UserException;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,6 +36,26 @@ public final class Slides {
      */
     public static Slide open(Path path, String backend) {
         return Installed.READERS.open(path, backend);
+    }
+
+    /**
+     * The slide, with {@code mpp} µm per level-0 pixel as its resolution if its file records none (or only an image
+     * editor's placeholder, which counts as none). A resolution the file records wins: the assumption only fills a
+     * gap, so one setting can serve a batch of slides of which only some lack it. Tissue detection, patch grids and
+     * inference then simply ask the slide.
+     *
+     * <p>The returned slide takes over {@code slide}: closing it closes {@code slide}, and so does a bad {@code mpp}
+     * before the exception, so that {@code withAssumedMpp(Slides.open(path), mpp)} never leaks an open slide.
+     *
+     * @throws UserException with key {@code assume_mpp} when {@code mpp} is not a positive number
+     */
+    public static Slide withAssumedMpp(Slide slide, double mpp) {
+        if (!(mpp > 0) || Double.isInfinite(mpp)) {
+            slide.close();
+            throw UserException.forKey("assume_mpp", mpp + ": give a positive number of µm per pixel, e.g. 0.25"
+                    + " for a 40x scan or 0.5 for 20x");
+        }
+        return new AssumedMppSlide(slide, mpp);
     }
 
     /** Every registered reader, available or not, ordered by backend name. */
