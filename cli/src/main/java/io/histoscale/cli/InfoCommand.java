@@ -42,7 +42,7 @@ final class InfoCommand implements Callable<Integer> {
 
     private static void printTable(SlideInfo i) {
         System.out.println(i.path());
-        System.out.printf("  format %s (read by %s), vendor %s%n", i.format(), i.backend(), orDash(i.vendor()));
+        System.out.printf("  format %s (read by %s), vendor %s%n", i.format(), i.backend().name(), orDash(i.vendor()));
         System.out.printf("  MPP %s x %s µm/px, objective %s%n", orDash(i.mppX()), orDash(i.mppY()),
                 i.objectivePower() == null ? "-" : i.objectivePower() + "x");
         System.out.printf("  %-6s %10s %10s %12s%n", "level", "width", "height", "downsample");

@@ -7,6 +7,7 @@ import io.histoscale.dataset.store.PatchStoreWriter;
 import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.dataset.tile.TileReport;
 import io.histoscale.dataset.tile.Tiler;
+import io.histoscale.slide.Slides;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,8 +90,9 @@ final class TileCommand implements Callable<Integer> {
         List<Path> files = SlideFiles.expand(slides);
         Tiler.Builder b = Tiler.builder().setMpp(mpp).setPatchSize(size).optMinTissue(minTissue)
                 .optTumourThreshold(tumourThreshold).optAnnotations(annotations).optRepairAnnotations(repairAnnotations)
-                .optAssumedMpp(assumeMpp).optCentre(centre).optPatientPattern(patientPattern)
-                .optOpener(p -> SlideOpening.open(p, backend));
+                .optCentre(centre).optPatientPattern(patientPattern)
+                .optOpener(p -> assumeMpp == null ? SlideOpening.open(p, backend)
+                        : Slides.withAssumedMpp(SlideOpening.open(p, backend), assumeMpp));
         if (stride != null) b.optStride(stride);
         if (threads != null) b.optThreads(threads);
         if (!noThumbnails) b.optThumbnails(out.resolve("thumbnails"));

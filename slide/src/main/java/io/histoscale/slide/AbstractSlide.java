@@ -265,7 +265,7 @@ public abstract class AbstractSlide implements Slide {
         if (pixelsPerUnit.isEmpty() || Double.isNaN(micronsPerUnit)) return OptionalDouble.empty();
         double fromTags = micronsPerUnit / pixelsPerUnit.getAsDouble();
         // 72 or 96 dpi is an image editor's default, not a microscope's (352.8 or 264.6 µm/px): treat it as unknown
-        // so the user is asked for --assume-mpp instead of getting patches of a wrong physical size.
+        // so the user is asked to assume one instead of getting patches of a wrong physical size.
         return fromTags <= MAX_PLAUSIBLE_MPP ? OptionalDouble.of(fromTags) : OptionalDouble.empty();
     }
 

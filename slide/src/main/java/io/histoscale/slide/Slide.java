@@ -19,8 +19,8 @@ public interface Slide extends AutoCloseable {
     /** Format as OpenSlide names its vendors ("aperio", "hamamatsu", "mirax", "generic-tiff", ...). */
     String format();
 
-    /** Which reader serves this slide ("openslide" or "tiff"). */
-    String backend();
+    /** Which reader serves this slide ("openslide", "tiff", ...). */
+    SlideBackend backend();
 
     int levelCount();
 

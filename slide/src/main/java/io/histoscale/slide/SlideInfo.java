@@ -15,13 +15,14 @@ import java.util.OptionalDouble;
  * What {@code histoscale info} tells about a slide.
  *
  * @param format           OpenSlide's name for the format ("aperio", "generic-tiff", ...)
- * @param backend          the reader that opened it ("openslide" or "tiff")
+ * @param backend          the reader that opened it ("openslide", "tiff", ...; JSON has the name)
  * @param mppX             micrometres per level-0 pixel, or null when the file does not say
  * @param objectivePower   scanner objective magnification, or null when the file does not say
  * @param vendor           the {@code openslide.vendor} property, or null
  * @param associatedImages names of the associated images ("thumbnail", "label", "macro")
  */
-public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path path, String format, String backend,
+public record SlideInfo(@JsonSerialize(using = ToStringSerializer.class) Path path, String format,
+                        @JsonSerialize(using = ToStringSerializer.class) SlideBackend backend,
                         List<Level> levels, Double mppX, Double mppY, Double objectivePower, String vendor,
                         List<String> associatedImages) {
 

@@ -1,7 +1,7 @@
 package io.histoscale.slide;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,9 +23,9 @@ class ConcurrentReadTest {
     private static final int THREADS = 4;
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void parallelReadsEqualSequentialReads(Backend backend) throws Exception {
-        if (backend == Backend.OPENSLIDE) {
+    @ValueSource(strings = {"openslide", "tiff"})
+    void parallelReadsEqualSequentialReads(String backend) throws Exception {
+        if (backend.equals("openslide")) {
             assumeOpenSlide();
         }
         try (Slide slide = Slides.open(sharedSlide(CMU_1), backend)) {
@@ -54,9 +54,9 @@ class ConcurrentReadTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void closeWaitsForReadsInFlightAndStopsLaterOnes(Backend backend) throws Exception {
-        if (backend == Backend.OPENSLIDE) {
+    @ValueSource(strings = {"openslide", "tiff"})
+    void closeWaitsForReadsInFlightAndStopsLaterOnes(String backend) throws Exception {
+        if (backend.equals("openslide")) {
             assumeOpenSlide();
         }
         Slide slide = Slides.open(sharedSlide(CMU_1), backend);

@@ -3,7 +3,7 @@ package io.histoscale.slide;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SlideInfoTest {
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void describesCmu1(Backend backend) throws Exception {
-        if (backend == Backend.OPENSLIDE) {
+    @ValueSource(strings = {"openslide", "tiff"})
+    void describesCmu1(String backend) throws Exception {
+        if (backend.equals("openslide")) {
             assumeOpenSlide();
         }
         Path file = sharedSlide(CMU_1);
@@ -27,7 +27,7 @@ class SlideInfoTest {
             assertThat(info.objectivePower()).isEqualTo(20.0);
             assertThat(info.format()).isEqualTo("aperio");
             assertThat(info.vendor()).isEqualTo("aperio");
-            assertThat(info.backend()).isEqualTo(backend.id());
+            assertThat(info.backend().name()).isEqualTo(backend);
             assertThat(info.associatedImages()).containsExactlyInAnyOrder("thumbnail", "label", "macro");
 
             JsonNode json = new ObjectMapper().readTree(info.toJson());
@@ -35,14 +35,15 @@ class SlideInfoTest {
             assertThat(json.get("levels").get(0).get("width").asLong()).isEqualTo(2220);
             assertThat(json.get("levels").get(0).get("height").asLong()).isEqualTo(2967);
             assertThat(json.get("mppX").asDouble()).isEqualTo(0.499);
+            assertThat(json.get("backend").asText()).isEqualTo(backend);
             assertThat(json.get("associatedImages")).hasSize(3);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void unknownNumbersAreNull(Backend backend) throws Exception {
-        if (backend == Backend.OPENSLIDE) {
+    @ValueSource(strings = {"openslide", "tiff"})
+    void unknownNumbersAreNull(String backend) throws Exception {
+        if (backend.equals("openslide")) {
             assumeOpenSlide();
         }
         try (Slide slide = Slides.open(sharedSlide(BOXES), backend)) {

@@ -1,5 +1,7 @@
 package io.histoscale.slide;
 
+import io.histoscale.slide.openslide.OpenSlideSlide;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -52,7 +54,7 @@ public final class SlideTestData {
 
     /** Skips the test unless the native OpenSlide library loads. */
     public static void assumeOpenSlide() {
-        assumeTrue(Slides.openSlideAvailable(), "OpenSlide (libopenslide0) is not installed");
+        assumeTrue(OpenSlideSlide.isAvailable(), "OpenSlide (libopenslide0) is not installed");
     }
 
     /** Fails, naming the first differing pixel, unless both images have the same size and RGB values. */

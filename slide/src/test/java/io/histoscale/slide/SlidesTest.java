@@ -3,6 +3,7 @@ package io.histoscale.slide;
 import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import io.histoscale.core.UserException;
+import io.histoscale.slide.openslide.OpenSlideSlide;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class SlidesTest {
     @Test
     void opensWithOpenSlideWhenItIsInstalled() {
         try (Slide slide = Slides.open(sharedSlide(CMU_1))) {
-            assertThat(slide.backend()).isEqualTo(Slides.openSlideAvailable() ? "openslide" : "tiff");
+            assertThat(slide.backend().name()).isEqualTo(OpenSlideSlide.isAvailable() ? "openslide" : "tiff");
             assertThat(slide.width(0)).isEqualTo(2220);
         }
     }
@@ -41,7 +42,7 @@ class SlidesTest {
     void bigEndianTiffsThatOpenSlideRejectsGoToTheTiffReader() throws IOException {
         Path file = writePyramid(temp.resolve("big-endian.tiff"), ByteOrder.BIG_ENDIAN);
         try (Slide slide = Slides.open(file)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("tiff"));
             assertThat(slide.mppX().getAsDouble()).isEqualTo(0.5);
         }
     }
@@ -49,12 +50,12 @@ class SlidesTest {
     @Test
     void forcedBackendIsUsed() {
         Path file = sharedSlide(SMALL_SVS);
-        try (Slide slide = Slides.open(file, Backend.TIFF)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+        try (Slide slide = Slides.open(file, "tiff")) {
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("tiff"));
         }
         assumeOpenSlide();
-        try (Slide slide = Slides.open(file, Backend.OPENSLIDE)) {
-            assertThat(slide.backend()).isEqualTo("openslide");
+        try (Slide slide = Slides.open(file, "openslide")) {
+            assertThat(slide.backend()).isEqualTo(new SlideBackend("openslide"));
         }
     }
 
@@ -182,8 +183,8 @@ class SlidesTest {
         Slide open(Path file) {
             return switch (this) {
                 case AUTOMATIC -> Slides.open(file);
-                case OPENSLIDE -> Slides.open(file, Backend.OPENSLIDE);
-                case TIFF -> Slides.open(file, Backend.TIFF);
+                case OPENSLIDE -> Slides.open(file, "openslide");
+                case TIFF -> Slides.open(file, "tiff");
             };
         }
 

@@ -46,33 +46,29 @@ public final class SlideInference {
     private final int batchSize;
     private final int readers;
     private final double minTissue;
-    private final Double assumedMpp;
 
     private SlideInference(Builder b) {
         stride = b.stride;
         batchSize = b.batchSize;
         readers = b.readers;
         minTissue = b.minTissue;
-        assumedMpp = b.assumedMpp;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Predicts every tissue patch of {@code slide}; {@code progress} gets patch counts as batches finish. */
+    /**
+     * Predicts every tissue patch of {@code slide}; {@code progress} gets patch counts as batches finish. A slide whose
+     * file records no resolution needs one assumed: pass it wrapped with
+     * {@link io.histoscale.slide.Slides#withAssumedMpp}.
+     */
     public Result run(Slide slide, PatchClassifier model, IntConsumer progress) {
         long start = System.nanoTime();
         int size = model.patchSize();
-        TissueOptions.Builder tissue = TissueOptions.builder();
-        PatchGrid.Builder gridOpts = PatchGrid.builder(slide).setMpp(model.mpp()).setPatchSize(size)
-                .optStride(stride == 0 ? size : stride);
-        if (assumedMpp != null) {
-            tissue.optAssumedMpp(assumedMpp);
-            gridOpts.optAssumedMpp(assumedMpp);
-        }
-        TissueMask mask = TissueMask.detect(slide, tissue.build());
-        PatchGrid grid = gridOpts.optTissue(mask, minTissue).build();
+        TissueMask mask = TissueMask.detect(slide, TissueOptions.defaults());
+        PatchGrid grid = PatchGrid.builder(slide).setMpp(model.mpp()).setPatchSize(size)
+                .optStride(stride == 0 ? size : stride).optTissue(mask, minTissue).build();
         Heatmap heatmap = Heatmap.empty(HeatmapGeometry.of(grid));
         List<PatchGrid.Patch> patches = grid.patches();
         int batches = (patches.size() + batchSize - 1) / batchSize;
@@ -136,7 +132,6 @@ public final class SlideInference {
         private int batchSize = 64;
         private int readers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private double minTissue = 0.25;
-        private Double assumedMpp;
 
         /** Step between patches in pixels (default: the patch size). A smaller stride gives a finer heatmap. */
         public Builder optStride(int stride) {
@@ -158,11 +153,6 @@ public final class SlideInference {
         /** Minimum tissue share of a patch to be predicted (default 0.25: lesions at the tissue edge count). */
         public Builder optMinTissue(double minTissue) {
             this.minTissue = minTissue;
-            return this;
-        }
-
-        public Builder optAssumedMpp(Double mpp) {
-            this.assumedMpp = mpp;
             return this;
         }
 

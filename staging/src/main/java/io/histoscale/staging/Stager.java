@@ -108,6 +108,10 @@ public final class Stager {
             return this;
         }
 
+        /**
+         * How slides are opened (default {@link Slides#open(Path)}); for slides whose files record no resolution,
+         * {@code p -> Slides.withAssumedMpp(Slides.open(p), mpp)}.
+         */
         public Builder optOpener(Function<Path, Slide> opener) {
             this.opener = opener;
             return this;

@@ -1,5 +1,6 @@
 package io.histoscale.staging;
 
+import io.histoscale.core.UserException;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
 import io.histoscale.slide.camelyon.SlideLabel;
@@ -8,12 +9,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whole-slide inference over a real generated slide read through OpenSlide. The model here is a fixed colour rule
@@ -72,5 +77,24 @@ class SlideInferenceTest {
         assertThat(lesions.get(0).diameterMm()).isCloseTo(truth, within(Math.max(0.1 * truth, 0.128)));
         assertThat(SlideLabel.ofLargestLesionMm(lesions.get(0).diameterMm())).isEqualTo(SlideLabel.MICRO);
         assertThat(r.ioWaitShare()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void aSlideWithoutResolutionIsReadOnceOneIsAssumed() {
+        // A generic TIFF whose 72 dpi is an image editor's placeholder: it records no resolution.
+        Path boxes = Path.of(System.getProperty("histoscale.shared.data", "../shared/data"), "slides",
+                "openslide-python-boxes.tiff");
+        assumeTrue(Files.isRegularFile(boxes), "shared data absent: " + boxes);
+        SlideInference inference = SlideInference.builder().optReaders(1).build();
+        try (Slide slide = Slides.open(boxes)) {
+            assertThatThrownBy(() -> inference.run(slide, new DarknessRule(), n -> { }))
+                    .isInstanceOf(UserException.class)
+                    .extracting(e -> ((UserException) e).key()).isEqualTo(Optional.of("assume_mpp"));
+        }
+        try (Slide slide = Slides.withAssumedMpp(Slides.open(boxes), 1.0)) {
+            SlideInference.Result r = inference.run(slide, new DarknessRule(), n -> { });
+            assertThat(r.grid().slideMpp()).isEqualTo(1.0);
+            assertThat(r.grid().level0Size()).isCloseTo(128, within(1.0)); // 32 pixels of 4 µm, read from level 2
+        }
     }
 }

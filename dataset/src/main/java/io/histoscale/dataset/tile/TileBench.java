@@ -76,7 +76,7 @@ public final class TileBench {
                 out.put("ratio_single_thread", round(Peers.median(single) / Peers.median(peer)));
                 out.put("peer_name", "python3-openslide " + peerInfo.get("openslide_python").asText() + " on OpenSlide "
                         + peerInfo.get("openslide_library").asText() + ", one process: read_region + convert('RGB') + numpy");
-                out.put("ours_backend", slide.backend());
+                out.put("ours_backend", slide.backend().name());
                 out.put("slide", slidePath.toString());
                 out.put("level", grid.level());
                 out.put("read_size", grid.readSize());

@@ -76,7 +76,6 @@ public final class Tiler {
     private final Path annotations;
     private final boolean repairAnnotations;
     private final Path thumbnails;
-    private final Double assumedMpp;
     private final String centre;
     private final Pattern patientPattern;
     private final Function<Path, Slide> opener;
@@ -91,7 +90,6 @@ public final class Tiler {
         annotations = b.annotations;
         repairAnnotations = b.repairAnnotations;
         thumbnails = b.thumbnails;
-        assumedMpp = b.assumedMpp;
         centre = b.centre;
         patientPattern = b.patientPattern;
         opener = b.opener;
@@ -159,14 +157,9 @@ public final class Tiler {
                     note = "no annotation: all patches normal";
                 }
             }
-            TissueOptions.Builder tissueOpts = TissueOptions.builder();
-            PatchGrid.Builder gridOpts = PatchGrid.builder(slide).setMpp(mpp).setPatchSize(patchSize).optStride(stride);
-            if (assumedMpp != null) {
-                tissueOpts.optAssumedMpp(assumedMpp);
-                gridOpts.optAssumedMpp(assumedMpp);
-            }
-            TissueMask mask = TissueMask.detect(slide, tissueOpts.build());
-            PatchGrid grid = gridOpts.optTissue(mask, minTissue).build();
+            TissueMask mask = TissueMask.detect(slide, TissueOptions.defaults());
+            PatchGrid grid = PatchGrid.builder(slide).setMpp(mpp).setPatchSize(patchSize).optStride(stride)
+                    .optTissue(mask, minTissue).build();
             listener.slideStarted(name, grid.patches().size());
             double slideMpp = grid.slideMpp();
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -270,7 +263,6 @@ public final class Tiler {
         private Path annotations;
         private boolean repairAnnotations;
         private Path thumbnails;
-        private Double assumedMpp;
         private String centre;
         private Pattern patientPattern = Pattern.compile(DEFAULT_PATIENT_PATTERN);
         private Function<Path, Slide> opener = Slides::open;
@@ -335,12 +327,6 @@ public final class Tiler {
             return this;
         }
 
-        /** Micrometres per pixel for slides whose file does not say. */
-        public Builder optAssumedMpp(Double mpp) {
-            this.assumedMpp = mpp;
-            return this;
-        }
-
         /** Centre (hospital, scanner site) recorded with every slide. */
         public Builder optCentre(String centre) {
             this.centre = centre;
@@ -357,7 +343,10 @@ public final class Tiler {
             return this;
         }
 
-        /** How slides are opened (default {@link Slides#open(Path)}). */
+        /**
+         * How slides are opened (default {@link Slides#open(Path)}); for slides whose files record no resolution, an
+         * opener that wraps them with {@link Slides#withAssumedMpp}.
+         */
         public Builder optOpener(Function<Path, Slide> opener) {
             this.opener = opener;
             return this;

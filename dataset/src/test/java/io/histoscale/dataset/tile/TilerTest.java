@@ -6,6 +6,7 @@ import io.histoscale.dataset.store.Compression;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
 import io.histoscale.dataset.store.PatchStoreWriter;
+import io.histoscale.slide.Slides;
 import io.histoscale.synth.Lesion;
 import io.histoscale.synth.SlideTruth;
 import io.histoscale.synth.SyntheticSlide;
@@ -18,9 +19,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Tiles real generated slides through OpenSlide and checks labels against the generator's ground truth. */
 class TilerTest {
@@ -195,6 +198,39 @@ class TilerTest {
             Tiler unlabelled = Tiler.builder().setMpp(MPP).setPatchSize(SIZE).build();
             assertThatThrownBy(() -> unlabelled.run(List.of(slides.resolve("negative.tif")), w, new Tiler.Listener() {
             })).isInstanceOf(UserException.class).hasMessageContaining("unlabelled").hasMessageContaining("--annotations");
+        }
+    }
+
+    @Test
+    void aSlideWithoutResolutionIsTiledOnceOneIsAssumed() throws IOException {
+        // A generic TIFF whose 72 dpi is an image editor's placeholder: it records no resolution.
+        Path boxes = Path.of(System.getProperty("histoscale.shared.data", "../shared/data"), "slides",
+                "openslide-python-boxes.tiff");
+        assumeTrue(Files.isRegularFile(boxes), "shared data absent: " + boxes);
+        Path store = dir.resolve("assumed");
+        Files.createDirectories(store);
+        try (PatchStoreWriter w = PatchStore.create(store.resolve("plain"), PatchStoreSpec.builder().patchSize(SIZE)
+                .labels(List.of()).compression(Compression.ZSTD).build())) {
+            TileReport r = Tiler.builder().setMpp(0.5).setPatchSize(SIZE).optMinTissue(0).build()
+                    .run(List.of(boxes), w, new Tiler.Listener() {
+                    });
+            assertThat(r.failed()).singleElement()
+                    .satisfies(f -> assertThat(f.message()).startsWith("assume_mpp ").contains(boxes.toString()));
+        }
+        try (PatchStoreWriter w = PatchStore.create(store.resolve("assumed"), PatchStoreSpec.builder().patchSize(SIZE)
+                .labels(List.of()).compression(Compression.ZSTD).build())) {
+            TileReport r = Tiler.builder().setMpp(0.5).setPatchSize(SIZE).optMinTissue(0)
+                    .optOpener(p -> Slides.withAssumedMpp(Slides.open(p), 0.25)).build()
+                    .run(List.of(boxes), w, new Tiler.Listener() {
+                    });
+            assertThat(r.failed()).isEmpty();
+            assertThat(r.patches()).isPositive();
+        }
+        try (PatchStore s = PatchStore.open(store.resolve("assumed"))) {
+            assertThat(s.slides()).singleElement().satisfies(e -> assertThat(e.mpp()).isEqualTo(0.25));
+            // 32-pixel patches at 0.5 µm/px span 64 pixels of a 0.25 µm/px level 0, 300 x 250 here.
+            assertThat(LongStream.range(0, s.size()).map(i -> s.info(i).x()).distinct().sorted())
+                    .containsExactly(0L, 64L, 128L, 192L);
         }
     }
 

@@ -31,6 +31,9 @@ final class OpenSlideLibrary {
         }
     }
 
+    /** The vendor format ("aperio", "generic-tiff", ...) that recognises the file from its header, or null. */
+    static native String openslide_detect_vendor(String filename);
+
     /** A handle, or null when no vendor format recognises the file. */
     static native Pointer openslide_open(String filename);
 

@@ -3,8 +3,9 @@ package io.histoscale.slide.openslide;
 import com.sun.jna.Pointer;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.AbstractSlide;
-import io.histoscale.slide.Backend;
 import io.histoscale.slide.Level;
+import io.histoscale.slide.SlideBackend;
+import io.histoscale.slide.UnsupportedSlideException;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -27,6 +27,9 @@ import static io.histoscale.slide.openslide.OpenSlideLibrary.*;
  */
 public final class OpenSlideSlide extends AbstractSlide {
 
+    /** What slides read by OpenSlide report as their {@link #backend()}. */
+    public static final SlideBackend BACKEND = new SlideBackend("openslide");
+
     private static final int WHITE = 0xFFFFFF;
 
     private final Pointer handle;
@@ -37,44 +40,42 @@ public final class OpenSlideSlide extends AbstractSlide {
         this.handle = handle;
     }
 
+    /** What OpenSlide 3.4.1 reads, for messages. */
+    static final String FORMATS = "Aperio .svs, Hamamatsu .ndpi/.vms, Leica .scn, MIRAX .mrxs, Philips .tiff,"
+            + " Sakura .svslide, Trestle .tif, Ventana .bif and tiled TIFF";
+
     /** Whether the native library (Debian {@code libopenslide0}) loaded. */
     public static boolean isAvailable() {
         return LOAD_ERROR == null;
     }
 
-    /** Opens a slide in any format OpenSlide reads. */
-    public static OpenSlideSlide open(Path path) {
-        return openIfRecognised(path).orElseThrow(() -> notRecognised(path));
-    }
-
-    /** The error for a file OpenSlide does not recognise. */
-    public static UserException notRecognised(Path path) {
-        return new UserException(path + " is not a slide OpenSlide can read"
-                + describeContent(path).map(kind -> ": it is " + kind).orElse("")
-                + ". OpenSlide reads Aperio .svs, Hamamatsu .ndpi/.vms, Leica .scn, MIRAX .mrxs, Philips .tiff,"
-                + " Sakura .svslide, Trestle .tif, Ventana .bif and tiled TIFF; if the file is one of these,"
-                + " it is probably truncated or corrupt: copy it again.");
+    /** Why OpenSlide cannot be used here and what to do, when it cannot. */
+    static String whyUnavailable() {
+        return "OpenSlide is not installed or did not load (" + LOAD_ERROR + "); install libopenslide0"
+                + " (apt-get install libopenslide0)";
     }
 
     /**
-     * Opens a slide, or returns empty when OpenSlide does not recognise the format (so another reader may try).
+     * Opens a slide in any format OpenSlide reads.
      *
-     * @throws UserException when the file is missing, OpenSlide is not installed, or the slide is recognised but
-     *                       broken
+     * @throws UnsupportedSlideException when OpenSlide does not recognise the file, so another reader may try
+     * @throws UserException             when the file is missing, OpenSlide is not installed, or the slide is
+     *                                   recognised but broken
      */
-    public static Optional<OpenSlideSlide> openIfRecognised(Path path) {
+    public static OpenSlideSlide open(Path path) {
         checkFile(path);
         if (!isAvailable()) {
-            throw new UserException("OpenSlide is not installed or did not load (" + LOAD_ERROR + "), so " + path
-                    + " cannot be read with it: install libopenslide0 (apt-get install libopenslide0),"
-                    + " or read Aperio SVS and tiled TIFF with the TIFF backend.");
+            throw new UserException(path + " cannot be read with OpenSlide: " + whyUnavailable() + ".");
         }
         Pointer handle = openslide_open(path.toAbsolutePath().toString());
         if (handle == null) {
-            return Optional.empty();
+            throw new UnsupportedSlideException(path + " is not a slide OpenSlide can read"
+                    + describeContent(path).map(kind -> ": it is " + kind).orElse("")
+                    + ". OpenSlide reads " + FORMATS + "; if the file is one of these, it is probably truncated or"
+                    + " corrupt: copy it again.");
         }
         try {
-            return Optional.of(read(path, handle));
+            return read(path, handle);
         } catch (RuntimeException e) {
             openslide_close(handle);
             throw e;
@@ -82,8 +83,8 @@ public final class OpenSlideSlide extends AbstractSlide {
     }
 
     @Override
-    public String backend() {
-        return Backend.OPENSLIDE.id();
+    public SlideBackend backend() {
+        return BACKEND;
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.twelvemonkeys.imageio.metadata.Entry;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.Level;
-import io.histoscale.slide.Slides;
+import io.histoscale.slide.UnsupportedSlideException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
@@ -71,13 +71,14 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
         List<Directory> ifds = readDirectories(path);
         checkComplete(path, ifds);
         if (ifds.get(0).getEntryById(TAG_NDPI_FORMAT_FLAG) != null) {
-            throw needsOpenSlide(path, "a Hamamatsu NDPI slide");
+            throw unsupported(path, "a Hamamatsu NDPI slide");
         }
         List<Page> pages = IntStream.range(0, ifds.size()).mapToObj(i -> page(i, ifds.get(i))).toList();
         Page first = pages.get(0);
         if (!first.tiled()) {
-            throw new UserException(path + " is a TIFF image stored in strips, not a tiled whole-slide pyramid;"
-                    + " convert it to a tiled pyramidal TIFF (e.g. vips tiffsave in.tif out.tif --tile --pyramid).");
+            throw new UnsupportedSlideException(path + " is a TIFF image stored in strips, not a tiled whole-slide"
+                    + " pyramid; convert it to a tiled pyramidal TIFF"
+                    + " (e.g. vips tiffsave in.tif out.tif --tile --pyramid).");
         }
         boolean aperio = first.description() != null && first.description().startsWith("Aperio");
 
@@ -214,18 +215,16 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
         }
         int compression = level.compression();
         if (JPEG_2000.contains(compression)) {
-            throw needsOpenSlide(path, "a slide compressed with JPEG 2000 (TIFF compression " + compression + ")");
+            throw unsupported(path, "a slide compressed with JPEG 2000 (TIFF compression " + compression + ")");
         }
         if (!DECODABLE_COMPRESSIONS.contains(compression)) {
-            throw needsOpenSlide(path, "a slide with TIFF compression " + compression
-                    + ", which the TIFF reader cannot decode,");
+            throw unsupported(path, "a slide with TIFF compression " + compression);
         }
     }
 
-    private static UserException needsOpenSlide(Path path, String what) {
-        return new UserException(path + " is " + what + " and needs OpenSlide: " + (Slides.openSlideAvailable()
-                ? "open it with the OpenSlide backend."
-                : "install it (apt-get install libopenslide0) and open the slide again."));
+    /** A slide the TIFF reader cannot decode, though another reader (OpenSlide) may. */
+    private static UnsupportedSlideException unsupported(Path path, String what) {
+        return new UnsupportedSlideException(path + " is " + what + ", which the TIFF reader cannot decode.");
     }
 
     /** First word of the description's second line, as OpenSlide names Aperio's label and macro images. */

@@ -3,8 +3,8 @@ package io.histoscale.slide.tiff;
 import com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.AbstractSlide;
-import io.histoscale.slide.Backend;
-import io.histoscale.slide.Slides;
+import io.histoscale.slide.SlideBackend;
+import io.histoscale.slide.UnsupportedSlideException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -34,6 +34,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class TiffSlide extends AbstractSlide {
 
+    /** What slides read by the pure-Java TIFF reader report as their {@link #backend()}. */
+    public static final SlideBackend BACKEND = new SlideBackend("tiff");
+
     private static final int WHITE = 0xFFFFFF;
 
     private final TiffLayout layout;
@@ -44,16 +47,22 @@ public final class TiffSlide extends AbstractSlide {
         this.layout = layout;
     }
 
-    /** Opens an Aperio SVS or tiled pyramidal TIFF file. */
+    /** What the TIFF reader reads, for messages. */
+    static final String FORMATS = "Aperio SVS and tiled pyramidal TIFF (JPEG, LZW, Deflate, PackBits or uncompressed"
+            + " tiles)";
+
+    /**
+     * Opens an Aperio SVS or tiled pyramidal TIFF file.
+     *
+     * @throws UnsupportedSlideException when the file is not one the TIFF reader reads (not a TIFF, a format such as
+     *                                   NDPI, a compression it cannot decode), so another reader may try
+     * @throws UserException             when the file is missing, truncated or corrupt
+     */
     public static TiffSlide open(Path path) {
         checkFile(path);
-        return new TiffSlide(path, TiffLayout.read(path).orElseThrow(() -> new UserException(path
+        return new TiffSlide(path, TiffLayout.read(path).orElseThrow(() -> new UnsupportedSlideException(path
                 + " is not a slide the TIFF reader can read: it is " + describeContent(path).orElse("not a TIFF file")
-                + ". " + (Slides.openSlideAvailable()
-                ? "Check that it is a whole-slide image; formats other than Aperio SVS and tiled TIFF need"
-                + " the OpenSlide backend."
-                : "The built-in reader reads Aperio SVS and tiled TIFF only; for NDPI, MIRAX, SCN and other"
-                + " formats install OpenSlide (apt-get install libopenslide0)."))));
+                + ". Check that it is a whole-slide image; the TIFF reader reads " + FORMATS + " only.")));
     }
 
     /** Whether the file starts as a TIFF (classic or BigTIFF) does. */
@@ -62,8 +71,8 @@ public final class TiffSlide extends AbstractSlide {
     }
 
     @Override
-    public String backend() {
-        return Backend.TIFF.id();
+    public SlideBackend backend() {
+        return BACKEND;
     }
 
     /**

@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -56,7 +55,7 @@ public final class PatchGrid {
         this.mpp = b.mpp;
         this.patchSize = b.patchSize;
         this.stride = b.stride == 0 ? b.patchSize : b.stride;
-        this.slideMpp = SlideMpp.of(slide, b.assumedMpp);
+        this.slideMpp = SlideMpp.of(slide);
         this.level = level(slide, slideMpp, mpp);
         this.scale = snap(mpp / (slideMpp * slide.downsample(level)));
         double size0 = level0Size(), stride0 = stride * level0Size() / patchSize;
@@ -87,7 +86,7 @@ public final class PatchGrid {
         return mpp;
     }
 
-    /** Resolution of the slide's level 0 (recorded, or assumed), µm per pixel. */
+    /** Resolution of the slide's level 0, µm per pixel. */
     public double slideMpp() {
         return slideMpp;
     }
@@ -174,7 +173,6 @@ public final class PatchGrid {
         private int stride;
         private TissueMask mask;
         private double minTissue;
-        private OptionalDouble assumedMpp = OptionalDouble.empty();
 
         private Builder(Slide slide) {
             this.slide = slide;
@@ -206,13 +204,6 @@ public final class PatchGrid {
             if (!(minFraction >= 0 && minFraction <= 1)) throw new UserException("minimum tissue fraction must be from 0 to 1, not " + minFraction);
             this.mask = mask;
             this.minTissue = minFraction;
-            return this;
-        }
-
-        /** Resolution (µm per level-0 pixel) to use when the slide does not record one. */
-        public Builder optAssumedMpp(double mpp) {
-            if (!(mpp > 0) || Double.isInfinite(mpp)) throw new UserException("assumed resolution must be a positive number of µm per pixel, not " + mpp);
-            this.assumedMpp = OptionalDouble.of(mpp);
             return this;
         }
 

@@ -45,10 +45,11 @@ public final class TissueMask {
      * Finds the tissue of a slide on a thumbnail of about {@link TissueOptions#maskMpp()} µm per pixel (coarser if
      * the slide would give more than {@link TissueOptions#maxSide()} pixels a side).
      *
-     * @throws io.histoscale.core.UserException when the slide records no resolution and none is assumed
+     * @throws io.histoscale.core.UserException with key {@code assume_mpp} when the slide records no resolution
+     *                                          (wrap it with {@link io.histoscale.slide.Slides#withAssumedMpp})
      */
     public static TissueMask detect(Slide slide, TissueOptions opts) {
-        double slideMpp = SlideMpp.of(slide, opts.assumedMpp());
+        double slideMpp = SlideMpp.of(slide);
         long longSide = Math.max(slide.width(0), slide.height(0));
         double downsample = Math.max(1, Math.max(opts.maskMpp() / slideMpp, (double) longSide / opts.maxSide()));
         BufferedImage thumbnail = SlideThumbnail.read(slide, downsample);

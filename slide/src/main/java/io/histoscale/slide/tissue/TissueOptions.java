@@ -2,8 +2,6 @@ package io.histoscale.slide.tissue;
 
 import io.histoscale.core.UserException;
 
-import java.util.OptionalDouble;
-
 /**
  * Settings of {@link TissueMask#detect}. Sizes are physical (µm, µm²) so that they mean the same on every scanner.
  *
@@ -18,7 +16,6 @@ public final class TissueOptions {
     private final double maxHoleAreaUm2;
     private final double minTissueAreaUm2;
     private final double closingUm;
-    private final OptionalDouble assumedMpp;
 
     private TissueOptions(Builder b) {
         this.maskMpp = b.maskMpp;
@@ -27,7 +24,6 @@ public final class TissueOptions {
         this.maxHoleAreaUm2 = b.maxHoleAreaUm2;
         this.minTissueAreaUm2 = b.minTissueAreaUm2;
         this.closingUm = b.closingUm;
-        this.assumedMpp = b.assumedMpp;
     }
 
     public static Builder builder() {
@@ -63,10 +59,6 @@ public final class TissueOptions {
         return closingUm;
     }
 
-    public OptionalDouble assumedMpp() {
-        return assumedMpp;
-    }
-
     public static final class Builder {
         private double maskMpp = 8;
         private int maxSide = 2048;
@@ -74,7 +66,6 @@ public final class TissueOptions {
         private double maxHoleAreaUm2 = 20_000;
         private double minTissueAreaUm2 = 20_000;
         private double closingUm = 0;
-        private OptionalDouble assumedMpp = OptionalDouble.empty();
 
         private Builder() {
         }
@@ -118,12 +109,6 @@ public final class TissueOptions {
         /** Radius in µm of a morphological closing that joins nearby tissue before filling holes; 0 (default) is off. */
         public Builder optClosingUm(double radius) {
             this.closingUm = nonNegative(radius, "closing radius");
-            return this;
-        }
-
-        /** Resolution (µm per level-0 pixel) to use when the slide does not record one. */
-        public Builder optAssumedMpp(double mpp) {
-            this.assumedMpp = OptionalDouble.of(positive(mpp, "assumed resolution"));
             return this;
         }
 

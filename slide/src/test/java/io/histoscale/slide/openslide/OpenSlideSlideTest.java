@@ -51,7 +51,7 @@ class OpenSlideSlideTest {
     @Test
     void aperioSlide() {
         try (Slide slide = OpenSlideSlide.open(sharedSlide(CMU_1))) {
-            assertThat(slide.backend()).isEqualTo("openslide");
+            assertThat(slide.backend().name()).isEqualTo("openslide");
             assertThat(slide.format()).isEqualTo("aperio");
             assertThat(slide.levelCount()).isEqualTo(1);
             assertThat(slide.width(0)).isEqualTo(2220);
@@ -83,7 +83,7 @@ class OpenSlideSlideTest {
             assertThat(slide.format()).isEqualTo("generic-tiff");
             assertThat(slide.properties()).doesNotContainKey("openslide.mpp-x")
                     .containsEntry("tiff.ResolutionUnit", "centimeter");
-            // 28.35 pixels per centimetre is 72 dpi, 352.8 µm/px: no microscope's; unknown, so --assume-mpp is asked for.
+            // 28.35 pixels per centimetre is 72 dpi, 352.8 µm/px: no microscope's; unknown, so one must be assumed.
             assertThat(slide.properties()).containsEntry("tiff.XResolution", "28.346456527709961");
             assertThat(slide.mppX()).isEmpty();
             assertThat(slide.objectivePower()).isEmpty();

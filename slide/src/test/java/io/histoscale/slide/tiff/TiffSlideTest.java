@@ -3,6 +3,7 @@ package io.histoscale.slide.tiff;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
+import io.histoscale.slide.UnsupportedSlideException;
 import io.histoscale.slide.openslide.OpenSlideSlide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +90,7 @@ class TiffSlideTest {
     void aperioMetadataAndAssociatedImages() {
         Path file = sharedSlide(CMU_1);
         try (Slide slide = TiffSlide.open(file)) {
-            assertThat(slide.backend()).isEqualTo("tiff");
+            assertThat(slide.backend().name()).isEqualTo("tiff");
             assertThat(slide.format()).isEqualTo("aperio");
             assertThat(slide.width(0)).isEqualTo(2220);
             assertThat(slide.height(0)).isEqualTo(2967);
@@ -139,10 +140,16 @@ class TiffSlideTest {
     void ndpiNeedsOpenSlide() {
         Path file = sharedSlide(NDPI);
         assertThatThrownBy(() -> TiffSlide.open(file))
+                .isInstanceOf(UnsupportedSlideException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("NDPI");
+        // Which other reader to use is the registry's to say: it knows whether OpenSlide is here.
+        assertThatThrownBy(() -> Slides.open(file, "tiff"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("NDPI")
-                .hasMessageContaining(Slides.openSlideAvailable() ? "OpenSlide backend" : "libopenslide0");
+                .hasMessageContaining(OpenSlideSlide.isAvailable() ? "Backend openslide recognises the file"
+                        : "libopenslide0");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.histoscale.slide.tissue;
 
 import io.histoscale.slide.Slide;
+import io.histoscale.slide.SlideBackend;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -53,8 +54,8 @@ final class ImageSlide implements Slide {
     }
 
     @Override
-    public String backend() {
-        return "memory";
+    public SlideBackend backend() {
+        return new SlideBackend("memory");
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,8 +57,10 @@ class PatchGridTest {
     void slideWithoutResolutionNeedsAnAssumedOne() {
         ImageSlide slide = new ImageSlide("plain.tif", TissueMaskTest.glass(1024, 1024), Double.NaN, 1, 4);
         assertThatThrownBy(() -> PatchGrid.builder(slide).setMpp(0.5).setPatchSize(256).build())
-                .isInstanceOf(UserException.class).hasMessageContaining("plain.tif").hasMessageContaining("--assume-mpp");
-        PatchGrid grid = PatchGrid.builder(slide).setMpp(1.0).setPatchSize(256).optAssumedMpp(0.25).build();
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("plain.tif").hasMessageStartingWith("assume_mpp ")
+                .extracting(e -> ((UserException) e).key()).isEqualTo(Optional.of("assume_mpp"));
+        PatchGrid grid = PatchGrid.builder(Slides.withAssumedMpp(slide, 0.25)).setMpp(1.0).setPatchSize(256).build();
         assertThat(grid.level()).isEqualTo(1);
         assertThat(grid.slideMpp()).isEqualTo(0.25);
     }

@@ -1,6 +1,7 @@
 package io.histoscale.slide.tissue;
 
 import io.histoscale.core.UserException;
+import io.histoscale.slide.Slides;
 import io.histoscale.slide.annotation.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -150,8 +152,10 @@ class TissueMaskTest {
         ImageSlide slide = new ImageSlide("no-mpp.tif", glass(1024, 1024), Double.NaN, 1);
         assertThatThrownBy(() -> TissueMask.detect(slide, TissueOptions.defaults()))
                 .isInstanceOf(UserException.class)
-                .hasMessageContaining("no-mpp.tif").hasMessageContaining("--assume-mpp");
-        assertThat(TissueMask.detect(slide, TissueOptions.builder().optAssumedMpp(0.5).build()).downsample()).isEqualTo(16);
+                .hasMessageContaining("no-mpp.tif").hasMessageStartingWith("assume_mpp ")
+                .extracting(e -> ((UserException) e).key()).isEqualTo(Optional.of("assume_mpp"));
+        assertThat(TissueMask.detect(Slides.withAssumedMpp(slide, 0.5), TissueOptions.defaults()).downsample())
+                .isEqualTo(16);
     }
 
     @Test
