@@ -49,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
      * Lesion threshold for staging. This model learns patches at least half tumour, so isolated tumour cells (under
      * 0.2 mm, a fraction of a 128 µm patch) score well below 0.5. Chosen on the archive, not on the patients: there
      * the highest probability on any negative slide was 0.006 and the faintest ITC peaked at 0.23, so 0.05 sits
-     * eight times above the negatives' noise (all 30 archive slides labelled right).
+     * eight times above the negatives' noise (all 30 archive slides labelled right). {@code DemoArchiveTest} checks
+     * this on the archive every time the tests run.
      */
     static final double STAGE_THRESHOLD = 0.05;
 
@@ -60,14 +61,36 @@ final class DemoCommand implements Callable<Integer> {
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (fresh) deleteTree(dir);
         Path cohortDir = dir.resolve("cohort");
-        Path archiveDir = dir.resolve("archive");
-        Path storeDir = dir.resolve("patches");
 
         System.out.println("== 1. slides: a synthetic cohort of " + patients + " patients x 5 lymph-node slides, and an"
                 + " annotated archive of " + archivePatients + " other patients to learn from");
         generate(cohortDir, patients, seed, cores);
-        generate(archiveDir, archivePatients, seed + ARCHIVE_SEED_OFFSET, cores);
         System.out.println("   patients: " + cohortDir + " (truth: stage_labels.csv)");
+        int prepared = trainOnArchive(dir, archivePatients, seed, cores);
+        if (prepared != 0) return prepared;
+        Path runDir = dir.resolve("run");
+
+        System.out.println("== 4. stage the " + patients + " patients: whole-slide heatmaps -> lesions in mm -> slide labels"
+                + " -> pN stage");
+        Path reportDir = dir.resolve("report");
+        int status = Main.commandLine(new StageCommand()).execute("--model", runDir.toString(), "--slides", cohortDir.toString(),
+                "--truth", cohortDir.resolve("stage_labels.csv").toString(), "--threshold", Double.toString(STAGE_THRESHOLD),
+                "--threads", Integer.toString(cores), "--out", reportDir.toString());
+        System.out.printf("demo finished in %.0f s; open %s in a browser%n", (System.nanoTime() - start) / 1e9,
+                reportDir.resolve("report.html").toAbsolutePath());
+        return status;
+    }
+
+    /**
+     * Steps 1 to 3 for the archive: generates it (seed {@code seed + }{@value #ARCHIVE_SEED_OFFSET}), tiles it into
+     * {@code dir/patches} and trains the demo's model in {@code dir/run}, reusing what is already there.
+     *
+     * @return 0, or the exit status of the step that failed
+     */
+    static int trainOnArchive(Path dir, int archivePatients, long seed, int cores) throws IOException {
+        Path archiveDir = dir.resolve("archive");
+        Path storeDir = dir.resolve("patches");
+        generate(archiveDir, archivePatients, seed + ARCHIVE_SEED_OFFSET, cores);
         System.out.println("   archive:  " + archiveDir);
 
         System.out.printf("== 2. tiles: the archive's tissue cut into %d px patches at %.1f µm/px, labelled from its"
@@ -87,25 +110,12 @@ final class DemoCommand implements Callable<Integer> {
         if (Files.exists(runDir.resolve("run.json"))) {
             // Resuming a finished run returns at once; an interrupted one continues where it stopped.
             System.out.println("resuming the training run in " + runDir + " (pass --fresh to retrain)");
-            int status = Main.commandLine(new TrainCommand()).execute("--resume", runDir.toString());
-            if (status != 0) return status;
-        } else {
-            int status = Main.commandLine(new TrainCommand()).execute("--data", storeDir.toString(), "--model", "small",
-                    "--epochs", "3", "--batch", "64", "--steps-per-epoch", "60", "--lr", "2e-3", "--balance",
-                    "--group-by", "patient", "--val-patches", "2000", "--seed", Long.toString(seed),
-                    "--threads", Integer.toString(cores), "--out", runDir.toString());
-            if (status != 0) return status;
+            return Main.commandLine(new TrainCommand()).execute("--resume", runDir.toString());
         }
-
-        System.out.println("== 4. stage the " + patients + " patients: whole-slide heatmaps -> lesions in mm -> slide labels"
-                + " -> pN stage");
-        Path reportDir = dir.resolve("report");
-        int status = Main.commandLine(new StageCommand()).execute("--model", runDir.toString(), "--slides", cohortDir.toString(),
-                "--truth", cohortDir.resolve("stage_labels.csv").toString(), "--threshold", Double.toString(STAGE_THRESHOLD),
-                "--threads", Integer.toString(cores), "--out", reportDir.toString());
-        System.out.printf("demo finished in %.0f s; open %s in a browser%n", (System.nanoTime() - start) / 1e9,
-                reportDir.resolve("report.html").toAbsolutePath());
-        return status;
+        return Main.commandLine(new TrainCommand()).execute("--data", storeDir.toString(), "--model", "small",
+                "--epochs", "3", "--batch", "64", "--steps-per-epoch", "60", "--lr", "2e-3", "--balance",
+                "--group-by", "patient", "--val-patches", "2000", "--seed", Long.toString(seed),
+                "--threads", Integer.toString(cores), "--out", runDir.toString());
     }
 
     private static void generate(Path dir, int count, long cohortSeed, int cores) throws IOException {
