@@ -67,6 +67,14 @@ public final class ConfigFlags {
         if (key.isPresent() && has(command, flagOf(key.get()))) {
             text = flagOf(key.get()) + " " + e.detail();
         }
+        return word(text, command);
+    }
+
+    /**
+     * A library message for the user of {@code command}: the multi-word configuration keys it mentions become the
+     * command's flags for them (e.g. a slide's recorded failure, which keeps only the message).
+     */
+    static String word(String text, CommandSpec command) {
         Matcher m = KEY.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

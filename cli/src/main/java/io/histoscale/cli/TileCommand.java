@@ -11,8 +11,10 @@ import io.histoscale.slide.Slides;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
         "Find tissue, cut patches at a chosen µm/px and label them from annotations, into a patch store.",
         "Re-running skips slides already in the store; a bad slide is reported and the others go on (exit status 1)."})
 final class TileCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "SLIDE", description = "Slide files, or folders of slides.")
     List<Path> slides;
@@ -82,7 +87,7 @@ final class TileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TileReport report = tile();
-        print(report);
+        print(report, spec);
         return report.failed().isEmpty() ? 0 : 1;
     }
 
@@ -125,7 +130,7 @@ final class TileCommand implements Callable<Integer> {
         return PatchStore.append(out, spec); // creates it; safe when array tasks start together
     }
 
-    static void print(TileReport r) {
+    static void print(TileReport r, CommandSpec spec) {
         System.out.printf("tiled %d slides, skipped %d already in the store, %d failed: %d patches %s in %.1f s (%.0f patches/s)%n",
                 r.count(TileReport.Status.TILED), r.count(TileReport.Status.SKIPPED_DONE), r.failed().size(),
                 r.patches(), r.patchesPerLabel(), r.seconds(), r.patchesPerSecond());
@@ -136,7 +141,7 @@ final class TileCommand implements Callable<Integer> {
         }
         r.warnings().forEach(w -> System.out.println("warning: " + w));
         for (TileReport.SlideResult s : r.failed()) {
-            System.err.printf("failed: %s: %s%n", s.path(), s.message());
+            System.err.printf("failed: %s: %s%n", s.path(), ConfigFlags.word(s.message(), spec));
         }
     }
 }

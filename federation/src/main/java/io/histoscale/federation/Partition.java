@@ -63,7 +63,7 @@ public record Partition(List<long[]> sites, long[] test, List<List<String>> grou
             if (names.size() - held < count) {
                 throw new UserException("only " + names.size() + " " + by.name().toLowerCase() + " group(s) for "
                         + count + " sites and a held-out test set: use fewer sites, another --split, or "
-                        + "--test-within-sites");
+                        + "test_within_sites");
             }
             // hold out groups in shuffled order, alternating groups with and without tumour so both classes are tested
             List<String> order = new ArrayList<>(names);

@@ -52,7 +52,7 @@ class PartitionAndPlanTest {
             assertThat(LongStream.concat(LongStream.of(within.pooled()), LongStream.of(within.test())).distinct()
                     .count()).isEqualTo(80);
             assertThatThrownBy(() -> Partition.of(store, null, 8, GroupBy.SLIDE, 0.25, Partition.Skew.NONE, false, 5))
-                    .isInstanceOf(UserException.class).hasMessageContaining("--test-within-sites");
+                    .isInstanceOf(UserException.class).hasMessageContaining("test_within_sites");
         }
     }
 

@@ -122,7 +122,7 @@ public final class Evaluation {
                                int workers, IntConsumer progress) {
         if (source.width() != run.data().width() || source.height() != run.data().height()) {
             throw new UserException(String.format(Locale.ROOT, "the data's patches are %dx%d, the model was trained "
-                            + "on %dx%d: tile at the training size (or read folders with --patch-size %d)",
+                            + "on %dx%d: tile at the training size (or read folders with patch_size %d)",
                     source.width(), source.height(), run.data().width(), run.data().height(), run.data().width()));
         }
         Macenko normaliser = run.stainReference() == null ? null : new Macenko(run.stainReference());

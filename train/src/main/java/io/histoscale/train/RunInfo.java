@@ -110,7 +110,7 @@ public record RunInfo(String format, int version, String created, TrainConfig co
             }
             return run;
         } catch (NoSuchFileException e) {
-            throw new UserException(dir + " holds no training run (" + FILE + " is missing): give the --out folder "
+            throw new UserException(dir + " holds no training run (" + FILE + " is missing): give the out folder "
                     + "of a histoscale train run");
         } catch (IOException e) {
             throw new UserException(file + " cannot be read (" + e.getMessage() + "); it is damaged or not a run file",

@@ -269,27 +269,27 @@ public final class Tiler {
 
         /** Micrometres per pixel of the patches (default 0.5). */
         public Builder setMpp(double mpp) {
-            if (!(mpp > 0)) throw new UserException("--mpp must be positive, not " + mpp);
+            if (!(mpp > 0)) throw UserException.forKey("mpp", mpp + ": give a positive number of µm per pixel");
             this.mpp = mpp;
             return this;
         }
 
         /** Patch side in pixels (default 256). */
         public Builder setPatchSize(int size) {
-            if (size < 8) throw new UserException("--size must be at least 8 pixels, not " + size);
+            if (size < 8) throw UserException.forKey("size", size + ": give at least 8 pixels");
             this.patchSize = size;
             return this;
         }
 
         /** Step between patches in output pixels (default: the patch size, no overlap). */
         public Builder optStride(int stride) {
-            if (stride < 0) throw new UserException("--stride must be positive, not " + stride);
+            if (stride < 0) throw UserException.forKey("stride", stride + ": give a positive number of pixels");
             this.stride = stride;
             return this;
         }
 
         public Builder optMinTissue(double fraction) {
-            if (fraction < 0 || fraction > 1) throw new UserException("--min-tissue must be within 0..1, not " + fraction);
+            if (fraction < 0 || fraction > 1) throw UserException.forKey("min_tissue", fraction + ": give a share within 0..1");
             this.minTissue = fraction;
             return this;
         }
@@ -297,14 +297,14 @@ public final class Tiler {
         /** A patch is tumour when at least this share of it lies in annotated tumour (default 0.5). */
         public Builder optTumourThreshold(double fraction) {
             if (!(fraction > 0) || fraction > 1) {
-                throw new UserException("--tumour-threshold must be within (0, 1], not " + fraction);
+                throw UserException.forKey("tumour_threshold", fraction + ": give a share within (0, 1]");
             }
             this.tumourThreshold = fraction;
             return this;
         }
 
         public Builder optThreads(int threads) {
-            if (threads < 1) throw new UserException("--threads must be at least 1, not " + threads);
+            if (threads < 1) throw UserException.forKey("threads", threads + ": give at least 1");
             this.threads = threads;
             return this;
         }
@@ -338,7 +338,7 @@ public final class Tiler {
             try {
                 this.patientPattern = Pattern.compile(regex);
             } catch (java.util.regex.PatternSyntaxException e) {
-                throw new UserException("--patient-pattern is not a valid regular expression: " + e.getDescription());
+                throw UserException.forKey("patient_pattern", "is not a valid regular expression: " + e.getDescription());
             }
             return this;
         }

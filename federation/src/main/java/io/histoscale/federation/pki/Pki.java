@@ -74,7 +74,7 @@ public final class Pki {
     /** An existing PKI folder; it must hold {@code ca.crt}. */
     public static Pki open(Path dir) {
         if (!Files.isRegularFile(dir.resolve(CA + ".crt"))) {
-            throw new UserException("--pki " + dir + ": no ca.crt there; create it with: histoscale pki init " + dir);
+            throw UserException.forKey("pki", dir + ": no ca.crt there; create it with: histoscale pki init " + dir);
         }
         return new Pki(dir);
     }
@@ -86,7 +86,7 @@ public final class Pki {
      */
     public static Pki init(Path dir, String name) {
         if (Files.exists(dir.resolve(CA + ".crt")) || Files.exists(dir.resolve(CA + ".key"))) {
-            throw new UserException("--pki " + dir + " already holds a certificate authority (ca.crt); use another "
+            throw UserException.forKey("pki", dir + " already holds a certificate authority (ca.crt); use another "
                     + "folder, or issue certificates from this one with: histoscale pki issue");
         }
         try {
@@ -120,7 +120,7 @@ public final class Pki {
     public Member issue(String name, List<String> hosts) {
         checkName(name);
         if (name.equals(CA)) {
-            throw new UserException("--name ca is the certificate authority's own file name; choose another name");
+            throw UserException.forKey("name", "ca is the certificate authority's own file name; choose another name");
         }
         Path certFile = dir.resolve(name + ".crt");
         if (Files.exists(certFile)) {
@@ -129,7 +129,7 @@ public final class Pki {
         }
         Path caKey = dir.resolve(CA + ".key");
         if (!Files.isRegularFile(caKey)) {
-            throw new UserException("--pki " + dir + " has no ca.key: issue certificates where the authority's key is");
+            throw UserException.forKey("pki", dir + " has no ca.key: issue certificates where the authority's key is");
         }
         try {
             X509Certificate ca = readCertificate(dir.resolve(CA + ".crt"));
@@ -228,7 +228,7 @@ public final class Pki {
 
     private static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new UserException("--name " + name + ": use 1-64 letters, digits, '.', '_' or '-', starting with a "
+            throw UserException.forKey("name", name + ": use 1-64 letters, digits, '.', '_' or '-', starting with a "
                     + "letter or digit");
         }
         return name;

@@ -1,0 +1,39 @@
+package io.histoscale.cli;
+
+import io.histoscale.core.UserException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Library messages name configuration keys; each command words them with its own flags, and only those. */
+class ConfigFlagsTest {
+
+    static CommandSpec spec(Object command) {
+        return new CommandLine(command).getCommandSpec();
+    }
+
+    @Test
+    void keysBecomeTheCommandsFlags() {
+        assertThat(ConfigFlags.flagOf("learning_rate")).isEqualTo("--lr");
+        assertThat(ConfigFlags.flagOf("val_fraction")).isEqualTo("--val-fraction");
+        assertThat(ConfigFlags.flagOf("training.stain_reference")).isEqualTo("--stain-reference");
+        assertThat(ConfigFlags.keyOf("--batch")).isEqualTo("batch_size");
+        assertThat(ConfigFlags.keyOf("--min-tissue")).isEqualTo("min_tissue");
+        // a slide's recorded failure keeps only its text: keys in it are worded too
+        assertThat(ConfigFlags.word("assume_mpp needed: slide a.tif does not record its resolution",
+                spec(new TileCommand()))).isEqualTo("--assume-mpp needed: slide a.tif does not record its resolution");
+        assertThat(ConfigFlags.word(UserException.forKey("min_tissue", "1.5: give a share within 0..1"),
+                spec(new TileCommand()))).isEqualTo("--min-tissue 1.5: give a share within 0..1");
+    }
+
+    @Test
+    void aKeyTheCommandHasNoFlagForStaysAKey() {
+        // stage has no --assume-mpp: telling its user to give one would send them looking for a flag that is not there
+        assertThat(ConfigFlags.word(UserException.forKey("assume_mpp", "needed: slide a.tif ..."),
+                spec(new StageCommand()))).isEqualTo("assume_mpp needed: slide a.tif ...");
+        assertThat(ConfigFlags.word(new UserException("plain message about nothing_keyed"), spec(new TrainCommand())))
+                .isEqualTo("plain message about nothing_keyed");
+    }
+}
