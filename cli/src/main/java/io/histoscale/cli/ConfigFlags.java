@@ -1,6 +1,7 @@
 package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
+import io.histoscale.dataset.tile.TileRequest;
 import io.histoscale.train.TrainConfig;
 import io.histoscale.train.augment.Augmentation;
 import picocli.CommandLine;
@@ -90,21 +91,53 @@ public final class ConfigFlags {
     }
 
     /**
-     * Defaults of options that set a training setting, from {@link TrainConfig#DEFAULTS}: a command declares no
-     * default of its own for them, so the command line, a plan and a form cannot drift apart.
+     * Option defaults from a configuration's defaults by key, so that a command declares none of its own for the
+     * settings it shares with the library (the command line, a plan and a form cannot drift apart). An option takes
+     * the default of the key its flag spells ({@code --min-tissue -> min_tissue}), else of the key it is an alias of.
      */
-    public static final class TrainDefaults implements CommandLine.IDefaultValueProvider {
+    public abstract static class MapDefaults implements CommandLine.IDefaultValueProvider {
 
-        private static final Map<String, String> DEFAULTS = defaults();
+        private final Map<String, String> defaults;
 
-        private static Map<String, String> defaults() {
+        MapDefaults(Map<String, ?> defaults) {
             Map<String, String> d = new LinkedHashMap<>();
-            TrainConfig.DEFAULTS.toMap().forEach((k, v) -> {
-                // threads and workers depend on the machine and the number of ranks: the command decides
-                if (v != null && !(v instanceof Map) && !k.equals("threads") && !k.equals("workers")) {
-                    d.put(k, v.toString().toLowerCase(java.util.Locale.ROOT));
+            defaults.forEach((k, v) -> {
+                if (v != null && !(v instanceof Map) && !(v instanceof java.util.Collection)) {
+                    String text = v.toString();
+                    // enum names (PATIENT) read as the command line spells them (patient)
+                    d.put(k, text.matches("[A-Z][A-Z_]*") ? text.toLowerCase(java.util.Locale.ROOT) : text);
                 }
             });
+            this.defaults = d;
+        }
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option) || option.defaultValue() != null) {
+                return null;
+            }
+            for (String name : option.names()) {
+                String own = defaults.get(name.replaceFirst("^--", "").replace('-', '_'));
+                String aliased = defaults.get(keyOf(name));
+                if (own != null || aliased != null) {
+                    return own != null ? own : aliased;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Defaults of the training settings, from {@link TrainConfig#DEFAULTS}. */
+    public static final class TrainDefaults extends MapDefaults {
+        public TrainDefaults() {
+            super(trainDefaults());
+        }
+
+        private static Map<String, Object> trainDefaults() {
+            Map<String, Object> d = new LinkedHashMap<>(TrainConfig.DEFAULTS.toMap());
+            // threads and workers depend on the machine and the number of ranks: the command decides
+            d.remove("threads");
+            d.remove("workers");
             Augmentation a = TrainConfig.DEFAULTS.augmentation();
             d.put("augmentation", Augmentation.NAMES.stream().filter(n -> switch (n) {
                 case "flip" -> a.flips();
@@ -114,26 +147,22 @@ public final class ConfigFlags {
                 case "colour" -> a.colourJitter() > 0;
                 default -> false;
             }).collect(Collectors.joining(",")));
-            d.put("hed_jitter", Double.toString(Augmentation.standard().hedJitter()));
-            d.put("colour_jitter", Double.toString(Augmentation.standard().colourJitter()));
+            d.put("hed_jitter", Augmentation.standard().hedJitter());
+            d.put("colour_jitter", Augmentation.standard().colourJitter());
             return d;
         }
+    }
 
-        public TrainDefaults() {
+    /** Defaults of the tiling settings, from {@link TileRequest#defaults()}. */
+    public static final class TileDefaults extends MapDefaults {
+        public TileDefaults() {
+            super(withoutNulls(TileRequest.defaults()));
         }
 
-        @Override
-        public String defaultValue(ArgSpec arg) {
-            if (!(arg instanceof OptionSpec option) || option.defaultValue() != null) {
-                return null;
-            }
-            for (String name : option.names()) {
-                String value = DEFAULTS.get(keyOf(name));
-                if (value != null) {
-                    return value;
-                }
-            }
-            return null;
+        private static Map<String, Object> withoutNulls(Map<String, Object> d) {
+            d.remove("threads"); // 0 means all cores; the option says so
+            d.remove("stride"); // 0 means the patch size; the option says so
+            return d;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.histoscale.cli;
 
+import io.histoscale.dataset.tile.Tiling;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.SlideInfo;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         List<SlideInfo> infos = new ArrayList<>();
         for (Path p : slides) {
-            try (Slide s = SlideOpening.open(p, backend)) {
+            try (Slide s = Tiling.opener(backend, null).apply(p)) {
                 infos.add(SlideInfo.of(s));
             }
         }

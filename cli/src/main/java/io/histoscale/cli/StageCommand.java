@@ -3,13 +3,11 @@ package io.histoscale.cli;
 import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
-import io.histoscale.staging.LesionDetector;
-import io.histoscale.staging.RunClassifier;
-import io.histoscale.staging.SlideInference;
 import io.histoscale.staging.SlideResult;
 import io.histoscale.staging.StageTable;
+import io.histoscale.staging.StageRequest;
 import io.histoscale.staging.Stager;
-import io.histoscale.staging.StagingReport;
+import io.histoscale.staging.Staging;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "stage", description = {
+@Command(name = "stage", defaultValueProvider = StageCommand.Defaults.class, description = {
         "Whole-slide heatmaps -> lesions in mm -> slide labels -> patient pN stage (Camelyon17 rules), with report.html.",
         "A slide that cannot be read is reported (exit status 1) and the others are staged."})
 final class StageCommand implements Callable<Integer> {
@@ -43,17 +41,17 @@ final class StageCommand implements Callable<Integer> {
     @Option(names = "--stride", description = "Step between patches in pixels (default: the model's patch size).")
     Integer stride;
 
-    @Option(names = "--threshold", defaultValue = "" + LesionDetector.DEFAULT_THRESHOLD,
+    @Option(names = "--threshold",
             description = "Tumour probability that makes a heatmap cell part of a lesion (default ${DEFAULT-VALUE}).")
     double threshold;
 
     @Option(names = "--mpp", description = "µm/px of the model's patches (default: from the store it was trained on).")
     Double mpp;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Inference batch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", description = "Inference batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
@@ -71,28 +69,29 @@ final class StageCommand implements Callable<Integer> {
         return o.failed().isEmpty() ? 0 : 1;
     }
 
+    /** The request the options describe. */
+    StageRequest request() {
+        StageRequest.Builder b = StageRequest.builder(model, slides, out).optTruth(truth).optThreshold(threshold)
+                .optMpp(mpp).optBatch(batch).optDevice(device);
+        if (stride != null) b.optStride(stride);
+        if (threads != null) b.optThreads(threads);
+        if (readers != null) b.optReaders(readers);
+        return b.build();
+    }
+
     Stager.Outcome stage() {
-        List<Path> files = SlideFiles.expand(slides);
-        int cores = Runtime.getRuntime().availableProcessors();
-        SlideInference.Builder inference = SlideInference.builder().optBatchSize(batch);
-        if (stride != null) inference.optStride(stride);
-        if (readers != null) inference.optReaders(readers);
-        StagingReport.Builder report = StagingReport.builder().addSetting("model", model.toString())
-                .addSetting("threshold", Double.toString(threshold));
-        if (truth != null) report.optTruth(StageTable.read(truth));
-        Stager stager = Stager.builder().optInference(inference.build())
-                .optDetector(LesionDetector.builder().optThreshold(threshold).build()).optReport(report.build()).build();
+        StageRequest request = request();
+        int slideCount = SlideFiles.expand(request.slides()).size();
         Stager.Outcome o;
-        try (RunClassifier classifier = RunClassifier.load(model, device, threads == null ? cores : threads, mpp);
-             ProgressBar bar = ProgressBars.bar("stage", files.size(), "slides")) {
-            o = stager.run(files, classifier, out, new Stager.Listener() {
+        try (ProgressBar bar = ProgressBars.bar("stage", slideCount, "slides")) {
+            o = Staging.run(request, new Stager.Listener() {
                 @Override
                 public void slideStarted(String slide, int index, int total) {
                     bar.stepTo(index);
                     bar.setExtraMessage(slide);
                 }
             });
-            bar.stepTo(files.size());
+            bar.stepTo(slideCount);
         }
         print(o);
         return o;
@@ -123,5 +122,12 @@ final class StageCommand implements Callable<Integer> {
                 o.patches(), o.seconds(), o.patches() / Math.max(o.seconds(), 1e-9), 100 * o.ioWaitSeconds() / Math.max(o.seconds(), 1e-9));
         o.failed().forEach(f -> System.err.println("failed: " + f.slide() + ": " + f.message()));
         System.out.println("report: " + o.written().html().toAbsolutePath());
+    }
+
+    /** Option defaults from {@link StageRequest#defaults()}. */
+    public static final class Defaults extends ConfigFlags.MapDefaults {
+        public Defaults() {
+            super(StageRequest.defaults());
+        }
     }
 }

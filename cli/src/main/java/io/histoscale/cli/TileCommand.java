@@ -1,13 +1,10 @@
 package io.histoscale.cli;
 
 import io.histoscale.dataset.store.Compression;
-import io.histoscale.dataset.store.PatchStore;
-import io.histoscale.dataset.store.PatchStoreSpec;
-import io.histoscale.dataset.store.PatchStoreWriter;
-import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.dataset.tile.TileReport;
+import io.histoscale.dataset.tile.TileRequest;
 import io.histoscale.dataset.tile.Tiler;
-import io.histoscale.slide.Slides;
+import io.histoscale.dataset.tile.Tiling;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,13 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
-@Command(name = "tile", description = {
+@Command(name = "tile", defaultValueProvider = ConfigFlags.TileDefaults.class, description = {
         "Find tissue, cut patches at a chosen µm/px and label them from annotations, into a patch store.",
         "Re-running skips slides already in the store; a bad slide is reported and the others go on (exit status 1)."})
 final class TileCommand implements Callable<Integer> {
@@ -36,10 +32,10 @@ final class TileCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "STORE", description = "Patch store folder (created or appended to).")
     Path out;
 
-    @Option(names = "--mpp", defaultValue = "0.5", description = "Micrometres per pixel of the patches (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mpp", description = "Micrometres per pixel of the patches (default ${DEFAULT-VALUE}).")
     double mpp;
 
-    @Option(names = "--size", defaultValue = "256", description = "Patch side in pixels (default ${DEFAULT-VALUE}).")
+    @Option(names = "--size", description = "Patch side in pixels (default ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--stride", description = "Step between patches in pixels (default: --size, no overlap).")
@@ -52,17 +48,17 @@ final class TileCommand implements Callable<Integer> {
     @Option(names = "--repair-annotations", description = "Rebuild self-intersecting polygons instead of failing the slide.")
     boolean repairAnnotations;
 
-    @Option(names = "--min-tissue", defaultValue = "0.5", description = "Minimum tissue share of a patch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-tissue", description = "Minimum tissue share of a patch (default ${DEFAULT-VALUE}).")
     double minTissue;
 
-    @Option(names = "--tumour-threshold", defaultValue = "0.5",
+    @Option(names = "--tumour-threshold",
             description = "Tumour share of a patch that makes it tumour (default ${DEFAULT-VALUE}).")
     double tumourThreshold;
 
     @Option(names = "--threads", description = "Reader threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--compression", defaultValue = "zstd", description = "none or zstd (lossless; default ${DEFAULT-VALUE}).")
+    @Option(names = "--compression", description = "none or zstd (lossless; default ${DEFAULT-VALUE}).")
     Compression compression;
 
     @Option(names = "--assume-mpp", description = "Micrometres per pixel for slides whose file does not say.")
@@ -71,14 +67,14 @@ final class TileCommand implements Callable<Integer> {
     @Option(names = "--centre", description = "Centre or site id recorded with the slides.")
     String centre;
 
-    @Option(names = "--patient-pattern", defaultValue = Tiler.DEFAULT_PATIENT_PATTERN,
+    @Option(names = "--patient-pattern",
             description = "Regex whose first group is the patient id in a slide name (default ${DEFAULT-VALUE}).")
     String patientPattern;
 
     @Option(names = "--no-thumbnails", description = "Do not draw STORE/thumbnails/SLIDE.png.")
     boolean noThumbnails;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, openslide or tiff (default ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", description = "auto, or a registered slide reader: openslide, tiff, ... (default ${DEFAULT-VALUE}).")
     String backend;
 
     @Mixin(name = ExecutorOptions.MIXIN)
@@ -91,20 +87,21 @@ final class TileCommand implements Callable<Integer> {
         return report.failed().isEmpty() ? 0 : 1;
     }
 
-    TileReport tile() {
-        List<Path> files = SlideFiles.expand(slides);
-        Tiler.Builder b = Tiler.builder().setMpp(mpp).setPatchSize(size).optMinTissue(minTissue)
+    /** The request the options describe. */
+    TileRequest request() {
+        TileRequest.Builder b = TileRequest.builder(slides, out).setMpp(mpp).setSize(size).optMinTissue(minTissue)
                 .optTumourThreshold(tumourThreshold).optAnnotations(annotations).optRepairAnnotations(repairAnnotations)
-                .optCentre(centre).optPatientPattern(patientPattern)
-                .optOpener(p -> assumeMpp == null ? SlideOpening.open(p, backend)
-                        : Slides.withAssumedMpp(SlideOpening.open(p, backend), assumeMpp));
+                .optCompression(compression).optAssumeMpp(assumeMpp).optCentre(centre).optPatientPattern(patientPattern)
+                .optThumbnails(!noThumbnails).optBackend(backend);
         if (stride != null) b.optStride(stride);
         if (threads != null) b.optThreads(threads);
-        if (!noThumbnails) b.optThumbnails(out.resolve("thumbnails"));
-        Tiler tiler = b.build();
-        try (PatchStoreWriter writer = openStore(tiler); ProgressBar bar = ProgressBars.bar("tile", 0, "patches")) {
+        return b.build();
+    }
+
+    TileReport tile() {
+        try (ProgressBar bar = ProgressBars.bar("tile", 0, "patches")) {
             AtomicLong planned = new AtomicLong();
-            return tiler.run(files, writer, new Tiler.Listener() {
+            return Tiling.run(request(), new Tiler.Listener() {
                 @Override
                 public void slideStarted(String slide, int patches) {
                     bar.maxHint(planned.addAndGet(patches));
@@ -121,13 +118,6 @@ final class TileCommand implements Callable<Integer> {
                 }
             });
         }
-    }
-
-    private PatchStoreWriter openStore(Tiler tiler) {
-        if (Files.exists(out.resolve("manifest.json"))) return PatchStore.append(out);
-        PatchStoreSpec spec = PatchStoreSpec.builder().patchSize(size).labels(tiler.labelNames())
-                .compression(compression).build();
-        return PatchStore.append(out, spec); // creates it; safe when array tasks start together
     }
 
     static void print(TileReport r, CommandSpec spec) {

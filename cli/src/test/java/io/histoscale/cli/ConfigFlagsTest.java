@@ -36,4 +36,15 @@ class ConfigFlagsTest {
         assertThat(ConfigFlags.word(new UserException("plain message about nothing_keyed"), spec(new TrainCommand())))
                 .isEqualTo("plain message about nothing_keyed");
     }
+
+    @Test
+    void tileAndStageTakeTheirDefaultsFromTheirRequests() {
+        String tile = CliTest.run("tile", "--help").out().replaceAll("\\s+", " ");
+        assertThat(tile).contains("Micrometres per pixel of the patches (default "
+                + io.histoscale.dataset.tile.TileRequest.DEFAULT_MPP + ")")
+                .contains("Patch side in pixels (default " + io.histoscale.dataset.tile.TileRequest.DEFAULT_SIZE + ")");
+        String stage = CliTest.run("stage", "--help").out().replaceAll("\\s+", " ");
+        assertThat(stage).contains("(default " + io.histoscale.staging.StageRequest.DEFAULT_BATCH + ")")
+                .contains("(default " + io.histoscale.staging.LesionDetector.DEFAULT_THRESHOLD + ")");
+    }
 }

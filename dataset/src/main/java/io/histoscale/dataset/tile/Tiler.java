@@ -254,11 +254,11 @@ public final class Tiler {
     }
 
     public static final class Builder {
-        private double mpp = 0.5;
-        private int patchSize = 256;
+        private double mpp = TileRequest.DEFAULT_MPP;
+        private int patchSize = TileRequest.DEFAULT_SIZE;
         private int stride;
-        private double minTissue = 0.5;
-        private double tumourThreshold = 0.5;
+        private double minTissue = TileRequest.DEFAULT_MIN_TISSUE;
+        private double tumourThreshold = TileRequest.DEFAULT_TUMOUR_THRESHOLD;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Path annotations;
         private boolean repairAnnotations;

@@ -1,0 +1,47 @@
+package io.histoscale.staging;
+
+import io.histoscale.dataset.tile.SlideFiles;
+import io.histoscale.dataset.tile.Tiling;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Carries out a {@link StageRequest}: loads the run's model, finds the slides, and runs inference, lesion detection
+ * and the report ({@link Stager}). What every front end calls.
+ */
+public final class Staging {
+
+    private Staging() {
+    }
+
+    /**
+     * Stages the request's slides; slides that fail are reported in the outcome, the others go on.
+     *
+     * @throws io.histoscale.core.UserException for a bad model, setting or truth table, or when no slide could be
+     *                                          staged
+     */
+    public static Stager.Outcome run(StageRequest request, Stager.Listener listener) {
+        List<Path> files = SlideFiles.expand(request.slides());
+        int cores = Runtime.getRuntime().availableProcessors();
+        SlideInference.Builder inference = SlideInference.builder().optBatchSize(request.batch());
+        if (request.stride() > 0) {
+            inference.optStride(request.stride());
+        }
+        if (request.readers() > 0) {
+            inference.optReaders(request.readers());
+        }
+        StagingReport.Builder report = StagingReport.builder().addSetting("model", request.model().toString())
+                .addSetting("threshold", Double.toString(request.threshold()));
+        if (request.truth() != null) {
+            report.optTruth(StageTable.read(request.truth()));
+        }
+        Stager stager = Stager.builder().optInference(inference.build())
+                .optDetector(LesionDetector.builder().optThreshold(request.threshold()).build())
+                .optReport(report.build()).optOpener(Tiling.opener(request.backend(), null)).build();
+        try (RunClassifier classifier = RunClassifier.load(request.model(), request.device(),
+                request.threads() > 0 ? request.threads() : cores, request.mpp())) {
+            return stager.run(files, classifier, request.out(), listener);
+        }
+    }
+}
