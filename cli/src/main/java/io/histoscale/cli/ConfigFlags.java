@@ -4,10 +4,10 @@ import io.histoscale.core.UserException;
 import io.histoscale.dataset.tile.TileRequest;
 import io.histoscale.train.TrainConfig;
 import io.histoscale.train.augment.Augmentation;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -12,10 +12,10 @@ import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import io.histoscale.registry.RunTask;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
 import io.histoscale.launch.Resources;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Where a command runs and where it is recorded: {@code --executor local|slurm} with the job's resources, and

@@ -1,8 +1,8 @@
 package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,8 @@ package io.histoscale.cli;
 import io.histoscale.core.UserException;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
-import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

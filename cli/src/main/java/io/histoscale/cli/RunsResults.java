@@ -1,12 +1,12 @@
 package io.histoscale.cli;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.dataset.store.PatchStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.histoscale.cli;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.launch.RunTracker;
 import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;

@@ -2,8 +2,8 @@ package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

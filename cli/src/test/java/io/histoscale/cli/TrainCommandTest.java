@@ -1,12 +1,12 @@
 package io.histoscale.cli;
 
 import io.histoscale.dataset.SlideEntry;
-import io.histoscale.train.TrainConfig;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
 import io.histoscale.dataset.store.PatchStoreWriter;
 import io.histoscale.dataset.store.SlideBatch;
+import io.histoscale.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

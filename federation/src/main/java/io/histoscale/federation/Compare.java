@@ -1,17 +1,17 @@
 package io.histoscale.federation;
 
-import io.histoscale.core.Json;
-import io.histoscale.dataset.PositiveClass;
-import io.histoscale.federation.coordinator.Coordinator;
-import io.histoscale.federation.site.SiteMain;
-import io.histoscale.federation.strategy.Strategies;
-import io.histoscale.train.TrainConfig;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.PositiveClass;
+import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.federation.pki.Pki;
+import io.histoscale.federation.site.SiteMain;
+import io.histoscale.federation.strategy.Strategies;
 import io.histoscale.train.DataSources;
+import io.histoscale.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;

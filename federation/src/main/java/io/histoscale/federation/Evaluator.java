@@ -1,16 +1,16 @@
 package io.histoscale.federation;
 
-import io.histoscale.model.ModelWeights;
 import ai.djl.Device;
-import io.histoscale.dataset.PositiveClass;
-import io.histoscale.train.TrainConfig;
-import io.histoscale.train.Training;
-import io.histoscale.train.augment.Macenko;
 import ai.djl.Model;
 import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.PositiveClass;
 import io.histoscale.model.FlatParameters;
+import io.histoscale.model.ModelWeights;
 import io.histoscale.train.Inference;
+import io.histoscale.train.TrainConfig;
+import io.histoscale.train.Training;
 import io.histoscale.train.augment.Augmentation;
+import io.histoscale.train.augment.Macenko;
 import io.histoscale.train.augment.PatchTransform;
 import io.histoscale.train.data.BatchLoader;
 import io.histoscale.train.metrics.Predictions;

@@ -1,18 +1,18 @@
 package io.histoscale.federation;
 
-import io.histoscale.core.Json;
-import io.histoscale.federation.coordinator.Coordinator;
-import io.histoscale.federation.site.SiteMain;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.histoscale.dataset.bench.Peers;
+import io.histoscale.core.Json;
 import io.histoscale.dataset.SlideEntry;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
 import io.histoscale.dataset.store.PatchStoreWriter;
 import io.histoscale.dataset.store.SlideBatch;
+import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.federation.pki.Pki;
+import io.histoscale.federation.site.SiteMain;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

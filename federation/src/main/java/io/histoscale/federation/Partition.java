@@ -2,8 +2,8 @@ package io.histoscale.federation;
 
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
-import io.histoscale.dataset.PositiveClass;
 import io.histoscale.dataset.PatchSource;
+import io.histoscale.dataset.PositiveClass;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,17 +1,17 @@
 package io.histoscale.federation;
 
-import io.histoscale.testkit.SyntheticPatches;
-import io.histoscale.core.Json;
-import io.histoscale.federation.site.SiteMain;
-import io.histoscale.federation.coordinator.Coordinator;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
+import io.histoscale.federation.coordinator.Coordinator;
+import io.histoscale.federation.site.SiteMain;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.checkpoint.Checkpoint;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;

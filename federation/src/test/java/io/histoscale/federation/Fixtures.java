@@ -1,10 +1,10 @@
 package io.histoscale.federation;
 
-import java.util.Map;
 import io.histoscale.federation.pki.Pki;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Test plans and PKIs (the patches come from {@link io.histoscale.testkit.SyntheticPatches}). */
 final class Fixtures {

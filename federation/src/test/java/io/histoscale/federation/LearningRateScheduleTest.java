@@ -1,18 +1,20 @@
 package io.histoscale.federation;
 
-import io.histoscale.testkit.SyntheticPatches;
+import ai.djl.Device;
+import ai.djl.Model;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.federation.strategy.Strategies;
-import io.histoscale.federation.strategy.Strategy;
 import io.histoscale.federation.strategy.Strategy.Assignment;
 import io.histoscale.federation.strategy.Strategy.GlobalState;
 import io.histoscale.federation.strategy.Strategy.SiteInfo;
+import io.histoscale.federation.strategy.Strategy;
 import io.histoscale.model.EngineSettings;
+import io.histoscale.model.FlatParameters;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.model.ModelWeights;
-import io.histoscale.model.FlatParameters;
 import io.histoscale.model.TorchEngine;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.FitRequest;
 import io.histoscale.train.LearningRateSchedule;
 import io.histoscale.train.Optimizer;
@@ -21,8 +23,6 @@ import io.histoscale.train.TrainConfig;
 import io.histoscale.train.TrainListener;
 import io.histoscale.train.Training;
 import io.histoscale.train.augment.Augmentation;
-import ai.djl.Device;
-import ai.djl.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

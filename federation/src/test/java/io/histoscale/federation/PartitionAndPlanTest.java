@@ -1,9 +1,9 @@
 package io.histoscale.federation;
 
-import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.store.PatchStore;
+import io.histoscale.testkit.SyntheticPatches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.histoscale.federation;
 
-import io.histoscale.federation.coordinator.Coordinator;
-import io.histoscale.model.ModelWeights;
 import ai.djl.Device;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -12,6 +10,7 @@ import io.grpc.stub.StreamObserver;
 import io.histoscale.core.UserException;
 import io.histoscale.federation.audit.AuditCheck;
 import io.histoscale.federation.audit.AuditLog;
+import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.federation.pki.Pki;
 import io.histoscale.federation.proto.CoordinatorGrpc;
 import io.histoscale.federation.proto.CoordinatorMessage;
@@ -20,6 +19,7 @@ import io.histoscale.federation.proto.ParameterChunk;
 import io.histoscale.federation.proto.SiteMessage;
 import io.histoscale.federation.transport.Chunks;
 import io.histoscale.federation.transport.Tls;
+import io.histoscale.model.ModelWeights;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

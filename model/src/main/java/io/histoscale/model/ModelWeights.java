@@ -1,6 +1,5 @@
 package io.histoscale.model;
 
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,11 +1,11 @@
 package io.histoscale.parallel;
 
-import io.histoscale.testkit.SyntheticPatches;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.ProcessGroup;
 import io.histoscale.train.checkpoint.Checkpoint;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package io.histoscale.parallel;
 
-import io.histoscale.testkit.SyntheticPatches;
 import ai.djl.ndarray.NDManager;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.model.TorchEngine;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.PatchTransform;
 import io.histoscale.train.data.BatchLoader;

@@ -4,8 +4,8 @@ import io.histoscale.dataset.GroupBy;
 import io.histoscale.train.EpochMetrics;
 import io.histoscale.train.Optimizer;
 import io.histoscale.train.TrainConfig;
-import io.histoscale.train.TrainRequest;
 import io.histoscale.train.TrainListener;
+import io.histoscale.train.TrainRequest;
 import io.histoscale.train.Training;
 import io.histoscale.train.augment.Augmentation;
 

@@ -1,8 +1,8 @@
 package io.histoscale.registry;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;

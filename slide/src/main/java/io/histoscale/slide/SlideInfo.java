@@ -1,10 +1,10 @@
 package io.histoscale.slide;
 
-import io.histoscale.core.Json;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.histoscale.core.Json;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

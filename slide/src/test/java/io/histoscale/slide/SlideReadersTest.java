@@ -13,8 +13,8 @@ import java.util.Optional;
 
 import static io.histoscale.slide.SlideTestData.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How the registry chooses among readers and what it tells the user about the others, with the real TIFF reader next

@@ -1,9 +1,9 @@
 package io.histoscale.staging;
 
-import io.histoscale.core.Json;
-import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.bench.Peers;
 import io.histoscale.model.EngineSettings;
@@ -14,7 +15,6 @@ import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
 import io.histoscale.slide.tissue.PatchGrid;
 import io.histoscale.train.data.HostBatch;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package io.histoscale.train;
 
-import io.histoscale.core.Json;
 import ai.djl.Model;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Json;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.Splits;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
-import io.histoscale.core.AtomicFiles;
 import io.histoscale.train.metrics.Metrics;
 import io.histoscale.train.metrics.Predictions;
 

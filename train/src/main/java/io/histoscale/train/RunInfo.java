@@ -1,13 +1,13 @@
 package io.histoscale.train;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.train.DataSources.DataInfo;
 import io.histoscale.train.augment.Macenko;
-import io.histoscale.core.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

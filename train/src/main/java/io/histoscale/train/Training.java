@@ -1,24 +1,24 @@
 package io.histoscale.train;
 
-import io.histoscale.core.Json;
 import io.histoscale.core.Hashing;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
-import io.histoscale.dataset.PositiveClass;
-import io.histoscale.model.FlatParameters;
-import io.histoscale.model.ModelWeights;
-import io.histoscale.train.checkpoint.Checkpoint;
-import io.histoscale.train.metrics.Metrics;
-import io.histoscale.train.step.ProximalTerm;
 import io.histoscale.dataset.Pixels;
+import io.histoscale.dataset.PositiveClass;
 import io.histoscale.dataset.Splits;
 import io.histoscale.model.EngineSettings;
+import io.histoscale.model.FlatParameters;
 import io.histoscale.model.ModelSpec;
+import io.histoscale.model.ModelWeights;
 import io.histoscale.model.TorchEngine;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.Macenko;
 import io.histoscale.train.augment.PatchTransform;
+import io.histoscale.train.checkpoint.Checkpoint;
 import io.histoscale.train.data.Seeds;
+import io.histoscale.train.metrics.Metrics;
+import io.histoscale.train.step.ProximalTerm;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

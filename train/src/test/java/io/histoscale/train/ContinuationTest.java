@@ -1,9 +1,9 @@
 package io.histoscale.train;
 
-import io.histoscale.core.Json;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.histoscale.core.Json;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.model.TorchEngine;

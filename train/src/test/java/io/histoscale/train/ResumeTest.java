@@ -1,9 +1,9 @@
 package io.histoscale.train;
 
-import io.histoscale.testkit.SyntheticPatches;
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.histoscale.core.Json;
 import io.histoscale.dataset.GroupBy;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.checkpoint.Checkpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.histoscale.train;
 
-import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.core.Hashing;
 import io.histoscale.dataset.GroupBy;
 import io.histoscale.dataset.store.PatchStore;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.metrics.Metrics;
 import org.junit.jupiter.api.Test;

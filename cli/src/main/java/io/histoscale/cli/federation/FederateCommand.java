@@ -1,15 +1,15 @@
 package io.histoscale.cli.federation;
 
 import ai.djl.Device;
+import io.histoscale.cli.ConfigFlags;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.GroupBy;
-import io.histoscale.cli.ConfigFlags;
 import io.histoscale.federation.Compare;
-import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.federation.ModelShapes;
 import io.histoscale.federation.Partition;
 import io.histoscale.federation.Plan;
 import io.histoscale.federation.audit.AuditCheck;
+import io.histoscale.federation.coordinator.Coordinator;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.histoscale.dataset.bench;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.histoscale.dataset.store;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import io.histoscale.dataset.SlideEntry;
 

@@ -1,8 +1,8 @@
 package io.histoscale.federation.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.core.Hashing;
 import io.histoscale.core.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.core.UserException;
 import io.histoscale.federation.transport.Chunks;
 

@@ -1,9 +1,9 @@
 package io.histoscale.federation.audit;
 
-import io.histoscale.core.Hashing;
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.MessageLite;
+import io.histoscale.core.Hashing;
+import io.histoscale.core.Json;
 import io.histoscale.federation.proto.ParameterChunk;
 import io.histoscale.federation.proto.SiteMessage;
 

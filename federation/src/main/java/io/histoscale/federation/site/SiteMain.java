@@ -4,10 +4,10 @@ import io.histoscale.core.UserException;
 import io.histoscale.federation.Partition;
 import io.histoscale.federation.TestData;
 import io.histoscale.federation.pki.Pki;
-import io.histoscale.train.TrainConfig;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
 import io.histoscale.train.DataSources;
+import io.histoscale.train.TrainConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.histoscale.federation.transport;
 
-import io.histoscale.core.Hashing;
 import com.google.protobuf.ByteString;
-import io.histoscale.model.ModelWeights;
+import io.histoscale.core.Hashing;
 import io.histoscale.federation.proto.Buffer;
 import io.histoscale.federation.proto.ParameterChunk;
+import io.histoscale.model.ModelWeights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

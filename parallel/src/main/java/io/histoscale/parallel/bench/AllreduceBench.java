@@ -1,12 +1,12 @@
 package io.histoscale.parallel.bench;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import io.histoscale.dataset.bench.Peers;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.parallel.Communicator;
 import io.histoscale.parallel.MpiCommunicator;
 import io.histoscale.parallel.MpiLaunch;

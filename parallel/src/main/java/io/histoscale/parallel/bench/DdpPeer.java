@@ -1,9 +1,9 @@
 package io.histoscale.parallel.bench;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.histoscale.dataset.bench.Peers;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
+import io.histoscale.dataset.bench.Peers;
 import io.histoscale.parallel.MpiLaunch;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.histoscale.slide.annotation;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXException;

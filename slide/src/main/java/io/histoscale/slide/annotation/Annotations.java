@@ -1,8 +1,8 @@
 package io.histoscale.slide.annotation;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;

@@ -1,9 +1,9 @@
 package io.histoscale.slide.tissue;
 
 import io.histoscale.core.UserException;
-import io.histoscale.slide.annotation.SharedData;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
+import io.histoscale.slide.annotation.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,8 +1,8 @@
 package io.histoscale.train.checkpoint;
 
-import io.histoscale.core.Json;
-import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.histoscale.train.step;
 
-import io.histoscale.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.histoscale.train.step;
 
-import io.histoscale.core.Json;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -10,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import io.histoscale.model.Devices;
 import io.histoscale.model.EngineSettings;

@@ -1,8 +1,8 @@
 package io.histoscale.train.checkpoint;
 
-import io.histoscale.core.AtomicFiles;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.histoscale.core.AtomicFiles;
 import io.histoscale.core.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

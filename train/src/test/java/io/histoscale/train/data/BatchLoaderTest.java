@@ -1,11 +1,11 @@
 package io.histoscale.train.data;
 
-import io.histoscale.testkit.SyntheticPatches;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.model.TorchEngine;
+import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.train.augment.Augmentation;
 import io.histoscale.train.augment.PatchTransform;
 import org.junit.jupiter.api.AfterAll;

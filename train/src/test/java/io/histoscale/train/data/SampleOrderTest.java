@@ -1,7 +1,7 @@
 package io.histoscale.train.data;
 
-import io.histoscale.testkit.SyntheticPatches;
 import io.histoscale.dataset.store.PatchStore;
+import io.histoscale.testkit.SyntheticPatches;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
