@@ -83,4 +83,27 @@ class ExecutorRegistrationTest {
             assertThat(dir.resolve("b.txt")).hasContent("attempt\nattempt");
         }
     }
+
+    /** What readers rely on to skip refreshing: a run may change until it ended and its failure carries its log. */
+    @Test
+    void aRunMayChangeUntilItEndedWithItsLogTail() {
+        try (RunRegistry registry = RunRegistry.open(dir.resolve("runs.db").toString())) {
+            RunTracker tracker = new RunTracker(registry);
+            String id = registry.newRun("test").create();
+            tracker.submit(id, Executor.named("inline"), job("own", "echo 'loading the model'; exit 2"));
+            assertThat(RunTracker.mayChange(registry.get(id))).isTrue(); // recorded PENDING, the job already ended
+            // As a HistoScale job does: it records its own failure, without its log.
+            registry.finished(id, RunStatus.FAILED, 2, "histoscale: error: no model");
+            Run own = registry.get(id);
+            assertThat(RunTracker.mayChange(own)).isTrue();
+            Run refreshed = tracker.refresh(id);
+            assertThat(refreshed.message()).startsWith("histoscale: error: no model").contains("loading the model");
+            assertThat(RunTracker.mayChange(refreshed)).isFalse();
+            assertThat(tracker.refresh(id)).isEqualTo(refreshed);
+
+            String done = registry.newRun("test").create();
+            tracker.submit(done, Executor.named("inline"), job("done", "true"));
+            assertThat(RunTracker.mayChange(tracker.refresh(done))).isFalse();
+        }
+    }
 }
