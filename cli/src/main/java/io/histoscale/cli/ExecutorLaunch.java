@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code --executor local|slurm}: records the run, writes a job that runs this same command line with this same
+ * {@code --executor NAME}: records the run, writes a job that runs this same command line with this same
  * HistoScale (same java, same class path) inside the job, submits it, and follows it to its end unless
  * {@code --detach}. With {@code tile --array-size K} the slides are dealt over K array tasks that all append to the
  * one store.

@@ -1,23 +1,36 @@
 package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
+import io.histoscale.launch.Executor;
 import io.histoscale.launch.Resources;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import java.util.Iterator;
+
 /**
- * Where a command runs and where it is recorded: {@code --executor local|slurm} with the job's resources, and
- * {@code --store} for the run registry. Mixed into tile, train, stage and federate site; {@link RunsRecorder} acts on it.
+ * Where a command runs and where it is recorded: {@code --executor NAME} (one of the registered executors, see
+ * {@link Executor#names}) with the job's resources, and {@code --store} for the run registry. Mixed into tile, train,
+ * stage and federate site; {@link RunsRecorder} acts on it.
  */
 public final class ExecutorOptions {
 
     /** Name of this mixin in a command's spec. */
     public static final String MIXIN = "executor";
 
-    @Option(names = "--executor", paramLabel = "local|slurm", order = 900,
-            description = "Run as a child process with its log captured (local) or as a Slurm batch job (slurm); "
-                    + "default: in this process. Every run is recorded in the run registry (see: histoscale runs).")
+    @Option(names = "--executor", paramLabel = "NAME", order = 900, completionCandidates = ExecutorNames.class,
+            description = "Hand the run to an executor: ${COMPLETION-CANDIDATES} (local runs a child process with its "
+                    + "log captured, slurm a batch job); default: in this process. Every run is recorded in the run "
+                    + "registry (see: histoscale runs).")
     String executor;
+
+    /** The registered executors' names, for the help text and shell completion. */
+    static final class ExecutorNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Executor.names().iterator();
+        }
+    }
 
     @Option(names = "--partition", order = 901, description = "Slurm partition (default: the cluster's default).")
     String partition;
@@ -68,21 +81,26 @@ public final class ExecutorOptions {
     }
 
     void validate(String kind) {
-        if (executor != null && !executor.equals("local") && !executor.equals("slurm")) {
-            throw new UserException("--executor " + executor + " is not an executor; use local or slurm");
+        if (executor != null) {
+            try {
+                Executor.named(executor);
+            } catch (UserException e) {
+                // the registry names its configuration key; on the command line that is the option
+                throw e.key().isPresent() ? new UserException("--" + e.key().get() + " " + e.detail(), e) : e;
+            }
         }
         if (arraySize < 0) throw new UserException("--array-size must be at least 1");
         if (arraySize > 1 && !kind.equals("tile")) {
             throw new UserException("--array-size splits slides over array tasks and is for tile only, not " + kind);
         }
         if (arraySize > 1 && executor == null) {
-            throw new UserException("--array-size needs --executor slurm or --executor local");
+            throw new UserException("--array-size needs --executor " + Executor.choices());
         }
-        if (detach && executor == null) throw new UserException("--detach needs --executor slurm or --executor local");
+        if (detach && executor == null) throw new UserException("--detach needs --executor " + Executor.choices());
         if (executor == null && (partition != null || time != null || cpus > 0 || gpus > 0 || memory != null
                 || mpiTasks > 0)) {
             throw new UserException("--partition, --time, --cpus, --gpus, --mem and --mpi-tasks are job resources: "
-                    + "add --executor slurm (or local)");
+                    + "add --executor " + Executor.choices());
         }
     }
 

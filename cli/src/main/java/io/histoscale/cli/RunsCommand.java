@@ -3,6 +3,8 @@ package io.histoscale.cli;
 import io.histoscale.core.UserException;
 import io.histoscale.launch.RunTracker;
 import io.histoscale.registry.Run;
+import io.histoscale.registry.RunFilter;
+import io.histoscale.registry.RunQueries;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunTask;
 import picocli.CommandLine.Command;
@@ -53,20 +55,31 @@ final class RunsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (RunRegistry registry = RunRegistry.open(store)) {
-                RunTracker tracker = new RunTracker(registry);
-                List<Run> runs = new ArrayList<>();
-                for (Run r : registry.list(kind, limit)) runs.add(r.status().isFinal() ? r : tracker.refresh(r.id()));
-                System.out.printf("%-20s %-10s %-10s %-10s %-12s %-19s %9s  %s%n", "ID", "KIND", "STATUS", "EXECUTOR",
-                        "JOB", "STARTED", "TOOK", "KEY FIGURE");
-                for (Run r : runs) {
-                    System.out.printf("%-20s %-10s %-10s %-10s %-12s %-19s %9s  %s%n", r.id(), r.kind(), r.status(),
-                            r.executor(), r.jobId() == null ? "-" : r.jobId(),
-                            r.startedAt() == null ? "-" : TIME.format(r.startedAt()),
-                            r.duration() == null ? "-" : WatchCommand.human(r.duration()), keyFigure(r));
-                }
-                if (runs.isEmpty()) System.out.println("(no runs in " + registry.location() + ")");
+            RunQueries queries = RunQueries.open(store);
+            List<Run> runs = current(queries, queries.list(RunFilter.builder().optKind(kind).optLimit(limit).build()));
+            System.out.printf("%-20s %-10s %-10s %-10s %-12s %-19s %9s  %s%n", "ID", "KIND", "STATUS", "EXECUTOR",
+                    "JOB", "STARTED", "TOOK", "KEY FIGURE");
+            for (Run r : runs) {
+                System.out.printf("%-20s %-10s %-10s %-10s %-12s %-19s %9s  %s%n", r.id(), r.kind(), r.status(),
+                        r.executor(), r.jobId() == null ? "-" : r.jobId(),
+                        r.startedAt() == null ? "-" : TIME.format(r.startedAt()),
+                        r.duration() == null ? "-" : WatchCommand.human(r.duration()), keyFigure(r));
             }
+            if (runs.isEmpty()) System.out.println("(no runs in " + queries.location() + ")");
+        }
+    }
+
+    /**
+     * The runs as their executors see them now: those that {@link RunTracker#mayChange may change} are refreshed, and
+     * only then is the registry opened for writing.
+     */
+    static List<Run> current(RunQueries queries, List<Run> runs) {
+        if (runs.stream().noneMatch(RunTracker::mayChange)) return runs;
+        try (RunRegistry registry = RunRegistry.open(queries.location())) {
+            RunTracker tracker = new RunTracker(registry);
+            List<Run> now = new ArrayList<>();
+            for (Run r : runs) now.add(RunTracker.mayChange(r) ? tracker.refresh(r.id()) : r);
+            return now;
         }
     }
 
@@ -86,41 +99,40 @@ final class RunsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (RunRegistry registry = RunRegistry.open(store)) {
-                Run r = new RunTracker(registry).refresh(registry.get(id).id());
-                line("id", r.id());
-                line("kind", r.kind());
-                line("status", r.status() + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")"));
-                line("command", "histoscale " + String.join(" ", r.command()));
-                line("executor", r.executor() + (r.jobId() == null ? "" : ", job " + r.jobId())
-                        + (r.host() == null ? "" : ", host " + r.host()));
-                line("created", TIME.format(r.createdAt()));
-                line("started", r.startedAt() == null ? "-" : TIME.format(r.startedAt()));
-                line("ended", r.endedAt() == null ? "-" : TIME.format(r.endedAt()));
-                if (r.duration() != null) line("took", WatchCommand.human(r.duration()));
-                line("work dir", r.workDir());
-                if (r.logPath() != null) line("log", r.logPath());
-                System.out.println("config:");
-                r.config().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
-                if (!r.metrics().isEmpty()) {
-                    System.out.println("metrics:");
-                    r.metrics().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, WatchCommand.number(v)));
+            RunQueries queries = RunQueries.open(store);
+            Run r = current(queries, List.of(queries.get(id))).get(0);
+            line("id", r.id());
+            line("kind", r.kind());
+            line("status", r.status() + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")"));
+            line("command", "histoscale " + String.join(" ", r.command()));
+            line("executor", r.executor() + (r.jobId() == null ? "" : ", job " + r.jobId())
+                    + (r.host() == null ? "" : ", host " + r.host()));
+            line("created", TIME.format(r.createdAt()));
+            line("started", r.startedAt() == null ? "-" : TIME.format(r.startedAt()));
+            line("ended", r.endedAt() == null ? "-" : TIME.format(r.endedAt()));
+            if (r.duration() != null) line("took", WatchCommand.human(r.duration()));
+            line("work dir", r.workDir());
+            if (r.logPath() != null) line("log", r.logPath());
+            System.out.println("config:");
+            r.config().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
+            if (!r.metrics().isEmpty()) {
+                System.out.println("metrics:");
+                r.metrics().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, WatchCommand.number(v)));
+            }
+            if (!r.artefacts().isEmpty()) {
+                System.out.println("artefacts:");
+                r.artefacts().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
+            }
+            if (r.isArray()) {
+                System.out.println("tasks:");
+                for (RunTask t : r.tasks()) {
+                    System.out.printf("  %-3d %-10s job %-10s attempts %d%s  %s%n", t.index(), t.status(), t.jobId(),
+                            t.attempts(), t.exitCode() == null ? "" : ", exit " + t.exitCode(), t.logPath());
                 }
-                if (!r.artefacts().isEmpty()) {
-                    System.out.println("artefacts:");
-                    r.artefacts().forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
-                }
-                if (r.isArray()) {
-                    System.out.println("tasks:");
-                    for (RunTask t : r.tasks()) {
-                        System.out.printf("  %-3d %-10s job %-10s attempts %d%s  %s%n", t.index(), t.status(), t.jobId(),
-                                t.attempts(), t.exitCode() == null ? "" : ", exit " + t.exitCode(), t.logPath());
-                    }
-                }
-                if (r.message() != null) {
-                    System.out.println("message:");
-                    System.out.println("  " + r.message().replace("\n", "\n  "));
-                }
+            }
+            if (r.message() != null) {
+                System.out.println("message:");
+                System.out.println("  " + r.message().replace("\n", "\n  "));
             }
         }
 
@@ -136,30 +148,29 @@ final class RunsCommand implements Runnable {
 
         @Override
         public void run() {
-            try (RunRegistry registry = RunRegistry.open(store)) {
-                List<Run> runs = new ArrayList<>();
-                for (String id : ids) runs.add(registry.get(id));
-                int width = Math.max(14, runs.stream().mapToInt(r -> r.id().length()).max().orElse(14)) + 2;
-                StringBuilder header = new StringBuilder(String.format("%-24s", ""));
-                for (Run r : runs) header.append(String.format("%-" + width + "s", r.id()));
-                System.out.println(header.toString().stripTrailing());
-                row("kind", runs, width, r -> r.kind());
-                row("status", runs, width, r -> r.status().name());
-                row("took", runs, width, r -> r.duration() == null ? "-" : WatchCommand.human(r.duration()));
-                TreeSet<String> keys = new TreeSet<>();
-                runs.forEach(r -> keys.addAll(r.config().keySet()));
-                List<String> differing = new ArrayList<>();
-                for (String k : keys) {
-                    Object v0 = runs.get(0).config().get(k);
-                    if (runs.stream().anyMatch(r -> !Objects.equals(r.config().get(k), v0))) differing.add(k);
-                }
-                System.out.println(differing.isEmpty() ? "settings: all the same" : "settings that differ:");
-                for (String k : differing) row("  " + k, runs, width, r -> String.valueOf(r.config().get(k)));
-                TreeSet<String> metrics = new TreeSet<>();
-                runs.forEach(r -> metrics.addAll(r.metrics().keySet()));
-                if (!metrics.isEmpty()) System.out.println("metrics:");
-                for (String m : metrics) row("  " + m, runs, width, r -> WatchCommand.number(r.metrics().get(m)));
+            RunQueries queries = RunQueries.open(store);
+            List<Run> runs = new ArrayList<>();
+            for (String id : ids) runs.add(queries.get(id));
+            int width = Math.max(14, runs.stream().mapToInt(r -> r.id().length()).max().orElse(14)) + 2;
+            StringBuilder header = new StringBuilder(String.format("%-24s", ""));
+            for (Run r : runs) header.append(String.format("%-" + width + "s", r.id()));
+            System.out.println(header.toString().stripTrailing());
+            row("kind", runs, width, r -> r.kind());
+            row("status", runs, width, r -> r.status().name());
+            row("took", runs, width, r -> r.duration() == null ? "-" : WatchCommand.human(r.duration()));
+            TreeSet<String> keys = new TreeSet<>();
+            runs.forEach(r -> keys.addAll(r.config().keySet()));
+            List<String> differing = new ArrayList<>();
+            for (String k : keys) {
+                Object v0 = runs.get(0).config().get(k);
+                if (runs.stream().anyMatch(r -> !Objects.equals(r.config().get(k), v0))) differing.add(k);
             }
+            System.out.println(differing.isEmpty() ? "settings: all the same" : "settings that differ:");
+            for (String k : differing) row("  " + k, runs, width, r -> String.valueOf(r.config().get(k)));
+            TreeSet<String> metrics = new TreeSet<>();
+            runs.forEach(r -> metrics.addAll(r.metrics().keySet()));
+            if (!metrics.isEmpty()) System.out.println("metrics:");
+            for (String m : metrics) row("  " + m, runs, width, r -> WatchCommand.number(r.metrics().get(m)));
         }
 
         private static void row(String name, List<Run> runs, int width, java.util.function.Function<Run, String> value) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one place runs are recorded: picocli's execution strategy for the whole command line. A command that mixes in
- * {@link ExecutorOptions} is either handed to its executor ({@code --executor local|slurm}, see
+ * {@link ExecutorOptions} is either handed to its executor ({@code --executor NAME}, see
  * {@link ExecutorLaunch}) or run here and recorded in the run registry: RUNNING when it starts, then COMPLETED or
  * FAILED with its exit status, final metrics and artefacts; CANCELLED when a signal (Ctrl-C, scancel) stops it.
  * Commands without the mixin run unchanged.

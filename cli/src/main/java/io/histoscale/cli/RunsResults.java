@@ -1,17 +1,15 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.histoscale.core.Json;
 import io.histoscale.dataset.store.PatchStore;
+import io.histoscale.registry.MetricsFile;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,40 +97,17 @@ final class RunsResults {
         Map<String, Double> m = new TreeMap<>();
         if (out == null) return m;
         try {
-            if (kind.equals("train")) trainMetrics(out.resolve("metrics.jsonl"), m);
+            if (kind.equals("train")) m.putAll(MetricsFile.summary(MetricsFile.read(out.resolve("metrics.jsonl"))));
             if (kind.equals("tile") && Files.exists(out.resolve("manifest.json"))) {
                 try (PatchStore store = PatchStore.open(out)) {
                     m.put("slides", (double) store.slides().size());
                     m.put("patches", (double) store.size());
                 }
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             // metrics are a summary of files the run wrote; a run whose files cannot be read keeps its status
         }
         return m;
-    }
-
-    /** Last epoch's training figures and the best epoch's validation figures. */
-    static void trainMetrics(Path file, Map<String, Double> m) throws IOException {
-        if (!Files.exists(file)) return;
-        List<JsonNode> epochs = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank()) epochs.add(Json.MAPPER.readTree(line));
-        }
-        if (epochs.isEmpty()) return;
-        JsonNode last = epochs.get(epochs.size() - 1);
-        m.put("epochs", last.path("epoch").asDouble());
-        m.put("train_loss", last.path("trainLoss").asDouble());
-        m.put("images_per_s", epochs.stream().mapToDouble(e -> e.path("imagesPerSecond").asDouble()).average().orElse(0));
-        m.put("seconds", epochs.stream().mapToDouble(e -> e.path("seconds").asDouble()).sum());
-        JsonNode best = null;
-        for (JsonNode e : epochs) if (e.path("best").asBoolean()) best = e;
-        if (best == null) best = last;
-        m.put("best_epoch", best.path("epoch").asDouble());
-        JsonNode val = best.path("val");
-        for (String name : List.of("auc", "accuracy", "loss", "sensitivity", "specificity")) {
-            if (val.hasNonNull(name)) m.put("val_" + name, val.get(name).asDouble());
-        }
     }
 
     /** Files a finished run made, by role. */

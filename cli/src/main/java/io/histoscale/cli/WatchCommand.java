@@ -1,8 +1,7 @@
 package io.histoscale.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.histoscale.core.Json;
 import io.histoscale.launch.RunTracker;
+import io.histoscale.registry.MetricsFile;
 import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,38 +81,18 @@ final class WatchCommand implements Callable<Integer> {
             return new RunProgress(done, String.join(", ", parts));
         }
         if (run.metricsFile() == null) return new RunProgress(run.status().isFinal() ? 1 : 0, String.join(", ", parts));
-        List<JsonNode> lines = epochLines(Path.of(run.metricsFile()));
+        List<Map<String, Double>> lines = MetricsFile.read(Path.of(run.metricsFile()));
         if (!lines.isEmpty()) {
-            JsonNode last = lines.get(lines.size() - 1);
-            parts.add(String.format(Locale.ROOT, "loss %.4f", last.path("trainLoss").asDouble()));
-            if (last.path("val").hasNonNull("auc")) {
-                parts.add(String.format(Locale.ROOT, "AUC %.3f", last.path("val").path("auc").asDouble()));
-            }
-            parts.add(String.format(Locale.ROOT, "%.0f img/s", last.path("imagesPerSecond").asDouble()));
-            double mean = lines.stream().mapToDouble(l -> l.path("seconds").asDouble()).average().orElse(0);
+            Map<String, Double> last = lines.get(lines.size() - 1);
+            parts.add(String.format(Locale.ROOT, "loss %.4f", last.getOrDefault("trainLoss", 0.0)));
+            if (last.containsKey("val.auc")) parts.add(String.format(Locale.ROOT, "AUC %.3f", last.get("val.auc")));
+            parts.add(String.format(Locale.ROOT, "%.0f img/s", last.getOrDefault("imagesPerSecond", 0.0)));
+            double mean = lines.stream().mapToDouble(l -> l.getOrDefault("seconds", 0.0)).average().orElse(0);
             if (epochs > lines.size() && !run.status().isFinal()) {
                 parts.add("ETA " + human(Duration.ofMillis((long) (mean * (epochs - lines.size()) * 1000))));
             }
         }
         return new RunProgress(lines.size(), String.join(", ", parts));
-    }
-
-    private static List<JsonNode> epochLines(Path file) {
-        List<JsonNode> lines = new ArrayList<>();
-        try {
-            if (!Files.exists(file)) return lines;
-            for (String line : Files.readAllLines(file)) {
-                if (line.isBlank()) continue;
-                try {
-                    lines.add(Json.MAPPER.readTree(line));
-                } catch (IOException partial) {
-                    break; // a line being written
-                }
-            }
-        } catch (IOException e) {
-            // not readable yet: no progress to show
-        }
-        return lines;
     }
 
     /** {@code run train-3fa9c2 COMPLETED in 41 s (exit 0): val_auc 0.912, …}, and why it did not complete. */

@@ -20,7 +20,7 @@ class WatchCommandTest {
     Path dir;
 
     private Run training(RunStatus status, Path metrics) {
-        return new Run("train-abc123", "train", List.of("train"), Map.of("epochs", 5), status, Instant.now(),
+        return new Run("train-abc123", "train", "ana", List.of("train"), Map.of("epochs", 5), status, Instant.now(),
                 Instant.now(), null, "slurm", "7", "node1", dir.toString(), null, metrics.toString(), null, null,
                 Map.of(), Map.of(), List.of());
     }

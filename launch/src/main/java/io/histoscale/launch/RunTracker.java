@@ -171,6 +171,14 @@ public final class RunTracker {
         }
     }
 
+    /**
+     * Whether {@link #refresh} could change what the registry says of this run: it has not ended, or it failed and the
+     * tail of its log is still to be added. Readers refresh only such runs, and open the registry for writing only then.
+     */
+    public static boolean mayChange(Run run) {
+        return !run.status().isFinal() || awaitingLogTail(run);
+    }
+
     /** A run that recorded its own failure while its job is still finishing; the tail of its log comes next. */
     private static boolean awaitingLogTail(Run run) {
         return run.status() == RunStatus.FAILED && !run.isArray() && !"in-process".equals(run.executor())

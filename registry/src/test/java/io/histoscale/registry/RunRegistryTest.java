@@ -1,6 +1,7 @@
 package io.histoscale.registry;
 
 import io.histoscale.core.UserException;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,7 @@ class RunRegistryTest {
             assertThat(run.startedAt()).isNotNull();
             assertThat(run.endedAt()).isAfterOrEqualTo(run.startedAt());
             assertThat(run.metricsFile()).isEqualTo("/runs/a/metrics.jsonl");
+            assertThat(run.user()).isEqualTo(System.getProperty("user.name"));
         }
     }
 
@@ -108,11 +110,34 @@ class RunRegistryTest {
         Path db = dir.resolve("runs.db");
         RunRegistry.open(db.toString()).close();
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             ResultSet r = c.createStatement().executeQuery(
-                     "SELECT version, success FROM registry_schema_history WHERE version IS NOT NULL")) {
-            assertThat(r.next()).isTrue();
-            assertThat(r.getString(1)).isEqualTo("1");
-            assertThat(r.getBoolean(2)).isTrue();
+             ResultSet r = c.createStatement().executeQuery("SELECT version, success FROM registry_schema_history "
+                     + "WHERE version IS NOT NULL ORDER BY installed_rank")) {
+            for (String version : List.of("1", "2")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo(version);
+                assertThat(r.getBoolean(2)).isTrue();
+            }
+            assertThat(r.next()).isFalse();
+        }
+    }
+
+    /** A registry made before users were recorded keeps its runs, without a user, and records users from then on. */
+    @Test
+    void aRegistryOfTheFirstSchemaIsUpgraded() throws Exception {
+        Path db = dir.resolve("runs.db");
+        Flyway.configure().dataSource("jdbc:sqlite:" + db, null, null)
+                .locations("classpath:io/histoscale/registry/migration").table("registry_schema_history")
+                .target("1").load().migrate();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.createStatement().executeUpdate("INSERT INTO runs (id, kind, command, config, status, created_at, "
+                    + "executor) VALUES ('tile-000001', 'tile', '[\"tile\"]', '{}', 'COMPLETED', 1000, 'local')");
+        }
+        try (RunRegistry registry = RunRegistry.open(db.toString())) {
+            Run old = registry.get("tile-000001");
+            assertThat(old.user()).isNull();
+            assertThat(old.command()).containsExactly("tile");
+            String id = registry.newRun("train").create();
+            assertThat(registry.get(id).user()).isEqualTo(System.getProperty("user.name"));
         }
     }
 
