@@ -60,9 +60,10 @@ public final class TileBench {
                 JsonNode peerInfo = null;
                 for (int r = 0; r < rounds; r++) {
                     ours[r] = ours(reader, grid.patches(), threads, passes).patchesPerSecond;
+                    // absolute: the peer runs in its own temporary folder
                     peerInfo = Peers.runPython(TileBench.class, "openslide_read_regions.py",
-                            "python3-openslide python3-numpy", slidePath.toString(), regionsFile.toString(),
-                            Integer.toString(passes));
+                            "python3-openslide python3-numpy", slidePath.toAbsolutePath().toString(),
+                            regionsFile.toString(), Integer.toString(passes));
                     peer[r] = peerInfo.get("patches_per_s").asDouble();
                     single[r] = ours(reader, grid.patches(), 1, passes).patchesPerSecond;
                 }
