@@ -1,8 +1,8 @@
 package io.histoscale.cli;
 
+import io.histoscale.bench.tile.TileBench;
 import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
-import io.histoscale.dataset.tile.TileBench;
 import io.histoscale.synth.SyntheticSlide;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

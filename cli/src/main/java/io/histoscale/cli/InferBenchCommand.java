@@ -1,7 +1,7 @@
 package io.histoscale.cli;
 
+import io.histoscale.bench.infer.InferBench;
 import io.histoscale.core.UserException;
-import io.histoscale.staging.InferBench;
 import io.histoscale.synth.SyntheticSlide;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package io.histoscale.cli;
 
+import io.histoscale.bench.parallel.AllreduceBench;
+import io.histoscale.bench.parallel.Projection;
+import io.histoscale.bench.parallel.ScalingBench;
 import io.histoscale.core.UserException;
 import io.histoscale.parallel.Communicator;
-import io.histoscale.parallel.bench.AllreduceBench;
-import io.histoscale.parallel.bench.Projection;
-import io.histoscale.parallel.bench.ScalingBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,7 +2,6 @@ package io.histoscale.cli;
 
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.registry.MetricsFile;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;

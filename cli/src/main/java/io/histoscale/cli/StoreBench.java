@@ -1,11 +1,11 @@
 package io.histoscale.cli;
 
-import io.histoscale.dataset.bench.Peers;
+import io.histoscale.bench.Peers;
+import io.histoscale.bench.store.StoreReadBench;
 import io.histoscale.dataset.store.Compression;
 import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
 import io.histoscale.dataset.store.PatchStoreWriter;
-import io.histoscale.dataset.store.StoreReadBench;
 import io.histoscale.dataset.tile.Tiler;
 import io.histoscale.synth.SyntheticSlide;
 import picocli.CommandLine.Command;
@@ -60,7 +60,7 @@ final class StoreBench implements Callable<Integer> {
                 StoreReadBench.run(s, 1, StoreReadBench.Order.RANDOM, reads); // warm the JIT and the page cache
                 for (int r = 0; r < rounds; r++) {
                     ours[r] = StoreReadBench.run(s, 1, StoreReadBench.Order.RANDOM, reads).patchesPerSecond();
-                    peer[r] = Peers.runPython(StoreBench.class, "bench/png_patch_reader.py",
+                    peer[r] = Peers.runPython(StoreReadBench.class, "png_patch_reader.py",
                             "python3-pil python3-numpy", pngs.toString(), Integer.toString(reads))
                             .get("patches_per_s").asDouble();
                 }

@@ -1,6 +1,6 @@
 package io.histoscale.cli;
 
-import io.histoscale.train.step.TrainBench;
+import io.histoscale.bench.train.TrainBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package io.histoscale.cli.federation;
 
+import io.histoscale.bench.federation.FederationBench;
 import io.histoscale.core.Json;
-import io.histoscale.federation.FederationBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

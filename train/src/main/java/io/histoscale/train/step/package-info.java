@@ -1,5 +1,5 @@
 /**
  * One training step and its parts: the flat-buffer optimiser, gradient hooks (averaging over ranks, the proximal
- * term) and the training benchmark.
+ * term).
  */
 package io.histoscale.train.step;
