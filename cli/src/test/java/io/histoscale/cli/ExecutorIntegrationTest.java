@@ -1,14 +1,15 @@
 package io.histoscale.cli;
 
 import io.histoscale.dataset.store.PatchStore;
-import io.histoscale.launch.LocalSlurm;
 import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import io.histoscale.registry.RunTask;
+import io.histoscale.testkit.LocalSlurm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.within;
  * of scripts/slurm-local.sh (Slurm cases skip with the reason when this machine cannot run it). Jobs run this same
  * code: {@code java -cp <the test class path> io.histoscale.cli.Main …}.
  */
+@Tag("slurm")
 class ExecutorIntegrationTest {
 
     @TempDir

@@ -5,9 +5,11 @@ import io.histoscale.registry.Run;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import io.histoscale.registry.RunTask;
+import io.histoscale.testkit.LocalSlurm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (skipped with the reason when this machine cannot run it). Plain shell jobs, so only the executor and the tracker
  * decide what the registry says.
  */
+@Tag("slurm")
 class ExecutorTest {
 
     private static LocalSlurm slurm;

@@ -1,4 +1,4 @@
-package io.histoscale.launch;
+package io.histoscale.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class LocalSlurm implements AutoCloseable {
         if (script() == null) return "scripts/slurm-local.sh not found above " + System.getProperty("user.dir");
         boolean installed = Files.isExecutable(Path.of("/usr/sbin/slurmctld")) && Files.isExecutable(Path.of("/usr/sbin/slurmd"))
                 && Files.isExecutable(Path.of("/usr/sbin/munged"));
-        if (!installed && Shell.find("apt-get") == null) {
+        if (!installed && !onPath("apt-get")) {
             return "slurmctld, slurmd and munge are not installed and there is no apt-get to install them";
         }
         return null;
@@ -73,5 +73,15 @@ public final class LocalSlurm implements AutoCloseable {
             if (Files.exists(s)) return s;
         }
         return null;
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
