@@ -70,7 +70,7 @@ public final class SlideInference {
         PatchGrid grid = PatchGrid.builder(slide).setMpp(model.mpp()).setPatchSize(size)
                 .optStride(stride == 0 ? size : stride).optTissue(mask, minTissue).build();
         Heatmap heatmap = Heatmap.empty(HeatmapGeometry.of(grid));
-        List<PatchGrid.Patch> patches = grid.patches();
+        List<PatchGrid.Cell> patches = grid.patches();
         int batches = (patches.size() + batchSize - 1) / batchSize;
         PatchReader reader = new PatchReader(slide, grid);
         int patchBytes = size * size * 3;
@@ -105,7 +105,7 @@ public final class SlideInference {
                 float[] p = model.tumourProbabilities(batch, count);
                 free.add(batch);
                 for (int i = 0; i < count; i++) {
-                    PatchGrid.Patch patch = patches.get(first + i);
+                    PatchGrid.Cell patch = patches.get(first + i);
                     heatmap.set(patch.column(), patch.row(), p[i]);
                 }
                 progress.accept(count);

@@ -144,7 +144,7 @@ class StagingReportTest {
             assertThat(g.cellSizeUm()).isEqualTo(128);
             assertThat(g.columns()).isEqualTo(grid.columns());
             Heatmap heatmap = Heatmap.empty(g);
-            for (PatchGrid.Patch p : grid.patches()) {
+            for (PatchGrid.Cell p : grid.patches()) {
                 assertThat(g.x(p.column()) + g.cellSize() / 2).isEqualTo(p.x() + p.size() / 2.0);
                 assertThat(g.y(p.row()) + g.cellSize() / 2).isEqualTo(p.y() + p.size() / 2.0);
                 heatmap.set(p.column(), p.row(), p.tissue());

@@ -17,7 +17,7 @@ final class AsapXml {
     private AsapXml() {
     }
 
-    static void write(Path file, List<Lesion> lesions) {
+    static void write(Path file, List<PlantedLesion> lesions) {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
             xml.writeStartDocument("UTF-8", "1.0");

@@ -19,7 +19,7 @@ import java.util.List;
  * @param lesions  tumour regions, possibly none
  * @param tissue   outlines of the tissue pieces, which may overlap, as {x, y} vertex pairs in level-0 pixels
  */
-public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label, List<Lesion> lesions,
+public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label, List<PlantedLesion> lesions,
                          List<double[][]> tissue) {
 
     public SlideTruth {
@@ -29,7 +29,7 @@ public record SlideTruth(int widthPx, int heightPx, double mpp, SlideLabel label
 
     /** Diameter of the largest lesion in millimetres, 0 without lesions. */
     public double largestDiameterMm() {
-        return lesions.stream().mapToDouble(Lesion::diameterMm).max().orElse(0);
+        return lesions.stream().mapToDouble(PlantedLesion::diameterMm).max().orElse(0);
     }
 
     public void write(Path file) {

@@ -57,9 +57,9 @@ public final class SyntheticSlide {
         SplittableRandom random = new SplittableRandom(seed);
         tissue = tissue(random);
         tumours = placeTumours(random, builder.tumoursMm);
-        List<Lesion> lesions = tumours.stream().map(t -> new Lesion(t.diameter() * mpp / 1000, t.vertexPairs())).toList();
+        List<PlantedLesion> lesions = tumours.stream().map(t -> new PlantedLesion(t.diameter() * mpp / 1000, t.vertexPairs())).toList();
         truth = new SlideTruth(width, height, mpp,
-                SlideLabel.ofLargestLesionMm(lesions.stream().mapToDouble(Lesion::diameterMm).max().orElse(0)), lesions,
+                SlideLabel.ofLargestLesionMm(lesions.stream().mapToDouble(PlantedLesion::diameterMm).max().orElse(0)), lesions,
                 tissue.stream().map(Blob::vertexPairs).toList());
     }
 

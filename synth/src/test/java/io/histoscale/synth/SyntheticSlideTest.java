@@ -102,7 +102,7 @@ class SyntheticSlideTest {
         assertThat(truth.heightPx()).isEqualTo(1800);
         assertThat(truth.mpp()).isEqualTo(1.0);
         assertThat(truth.label()).isEqualTo(SlideLabel.MICRO);
-        assertThat(truth.lesions()).extracting(Lesion::diameterMm).satisfiesExactly(
+        assertThat(truth.lesions()).extracting(PlantedLesion::diameterMm).satisfiesExactly(
                 d -> assertThat(d).isCloseTo(0.9, within(0.009)), d -> assertThat(d).isCloseTo(0.15, within(0.0015)));
     }
 
@@ -113,7 +113,7 @@ class SyntheticSlideTest {
             double asked = c[0], mpp = c[1];
             SlideTruth t = SyntheticSlide.builder().optSizeMm(6.25, 6.25).optMpp(mpp).optSeed(3).addTumour(asked)
                     .addTumour(0.06).build().truth();
-            Lesion lesion = t.lesions().get(0);
+            PlantedLesion lesion = t.lesions().get(0);
             assertThat(lesion.diameterPx() * mpp / 1000).as("%s mm at %s µm/px", asked, mpp).isCloseTo(asked, within(asked / 100));
             assertThat(lesion.diameterMm()).isCloseTo(asked, within(asked / 100));
             assertThat(t.label()).isEqualTo(SlideLabel.ofLargestLesionMm(asked));

@@ -100,7 +100,7 @@ public final class TileBench {
     private record Speed(double patchesPerSecond, long checksum) {
     }
 
-    private static Speed ours(PatchReader reader, List<PatchGrid.Patch> regions, int threads, int passes) {
+    private static Speed ours(PatchReader reader, List<PatchGrid.Cell> regions, int threads, int passes) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong checksum = new AtomicLong();
         try {

@@ -14,7 +14,7 @@ public final class PatchReader {
     }
 
     /** HWC uint8 RGB, {@code patchSize² × 3} bytes; safe to call from several threads. */
-    public byte[] read(PatchGrid.Patch p) {
+    public byte[] read(PatchGrid.Cell p) {
         return PatchPixels.toRgb(slide.readRegion(grid.level(), p.x(), p.y(), grid.readSize(), grid.readSize()),
                 grid.patchSize());
     }

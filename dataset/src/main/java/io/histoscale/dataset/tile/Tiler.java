@@ -185,13 +185,13 @@ public final class Tiler {
     private void writePatches(PatchReader reader, PatchGrid grid, SlideAnnotations ann, SlideBatch batch,
                               ExecutorService readPool, Listener listener, Map<String, Long> counts,
                               List<String> thumbLabels) {
-        List<PatchGrid.Patch> patches = grid.patches();
+        List<PatchGrid.Cell> patches = grid.patches();
         int chunk = 16;
         ArrayDeque<Future<List<Cut>>> window = new ArrayDeque<>();
         int next = 0;
         while (next < patches.size() || !window.isEmpty()) {
             while (next < patches.size() && window.size() < 2 * threads) {
-                List<PatchGrid.Patch> part = patches.subList(next, Math.min(next + chunk, patches.size()));
+                List<PatchGrid.Cell> part = patches.subList(next, Math.min(next + chunk, patches.size()));
                 window.add(readPool.submit(() -> part.stream().map(p -> cut(reader, ann, p)).toList()));
                 next += part.size();
             }
@@ -209,7 +209,7 @@ public final class Tiler {
     private record Cut(byte[] rgb, PatchMeta meta) {
     }
 
-    private Cut cut(PatchReader reader, SlideAnnotations ann, PatchGrid.Patch p) {
+    private Cut cut(PatchReader reader, SlideAnnotations ann, PatchGrid.Cell p) {
         byte[] rgb = reader.read(p);
         float tumour = annotations == null ? Float.NaN
                 : ann == null ? 0f : (float) ann.tumourFraction(p.x(), p.y(), p.size(), p.size());

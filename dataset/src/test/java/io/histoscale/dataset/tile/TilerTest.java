@@ -7,7 +7,7 @@ import io.histoscale.dataset.store.PatchStore;
 import io.histoscale.dataset.store.PatchStoreSpec;
 import io.histoscale.dataset.store.PatchStoreWriter;
 import io.histoscale.slide.Slides;
-import io.histoscale.synth.Lesion;
+import io.histoscale.synth.PlantedLesion;
 import io.histoscale.synth.SlideTruth;
 import io.histoscale.synth.SyntheticSlide;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +120,7 @@ class TilerTest {
         return in / (double) (n * n);
     }
 
-    private static Path2D shape(Lesion lesion) {
+    private static Path2D shape(PlantedLesion lesion) {
         Path2D.Double p = new Path2D.Double();
         double[][] v = lesion.polygon();
         p.moveTo(v[0][0], v[0][1]);

@@ -22,14 +22,14 @@ public final class GridOverlay {
     private GridOverlay() {
     }
 
-    public static BufferedImage render(Slide slide, TissueMask mask, List<PatchGrid.Patch> patches) {
+    public static BufferedImage render(Slide slide, TissueMask mask, List<PatchGrid.Cell> patches) {
         return render(slide, mask, patches, null);
     }
 
     /**
      * @param labels one per patch, in the same order (class names such as "tumor" or "normal"), or {@code null}
      */
-    public static BufferedImage render(Slide slide, TissueMask mask, List<PatchGrid.Patch> patches, List<String> labels) {
+    public static BufferedImage render(Slide slide, TissueMask mask, List<PatchGrid.Cell> patches, List<String> labels) {
         if (labels != null && labels.size() != patches.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + patches.size() + " patches");
         }
@@ -42,7 +42,7 @@ public final class GridOverlay {
             for (int i = 0; i < patches.size(); i++) {
                 String label = labels == null ? null : labels.get(i);
                 if ((label != null && AnnotationClasses.DEFAULT.isTumour(label)) != tumourPass) continue;
-                PatchGrid.Patch p = patches.get(i);
+                PatchGrid.Cell p = patches.get(i);
                 g.setColor(label == null ? UNLABELLED : Annotations.colour(label));
                 int side = Math.max(1, (int) Math.round(p.size() / d) - 1);
                 g.drawRect((int) Math.round(p.x() / d), (int) Math.round(p.y() / d), side, side);

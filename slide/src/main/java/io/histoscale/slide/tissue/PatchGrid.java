@@ -36,7 +36,7 @@ public final class PatchGrid {
      * @param size   side in level-0 pixels
      * @param tissue tissue fraction of the patch, NaN when no tissue mask was given
      */
-    public record Patch(int column, int row, long x, long y, long size, double tissue) {
+    public record Cell(int column, int row, long x, long y, long size, double tissue) {
     }
 
     private final Slide slide;
@@ -48,7 +48,7 @@ public final class PatchGrid {
     private final double scale;
     private final int columns;
     private final int rows;
-    private final List<Patch> patches;
+    private final List<Cell> patches;
 
     private PatchGrid(Builder b) {
         this.slide = b.slide;
@@ -62,12 +62,12 @@ public final class PatchGrid {
         this.columns = count(slide.width(0), size0, stride0);
         this.rows = count(slide.height(0), size0, stride0);
         long side = Math.round(size0);
-        List<Patch> kept = new ArrayList<>();
+        List<Cell> kept = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {
                 long x = Math.round(c * stride0), y = Math.round(r * stride0);
                 double tissue = b.mask == null ? Double.NaN : b.mask.fraction(x, y, side, side);
-                if (b.mask == null || tissue >= b.minTissue) kept.add(new Patch(c, r, x, y, side, tissue));
+                if (b.mask == null || tissue >= b.minTissue) kept.add(new Cell(c, r, x, y, side, tissue));
             }
         }
         this.patches = List.copyOf(kept);
@@ -132,7 +132,7 @@ public final class PatchGrid {
     }
 
     /** The patches kept, row by row; every grid position when no tissue mask was given. */
-    public List<Patch> patches() {
+    public List<Cell> patches() {
         return patches;
     }
 

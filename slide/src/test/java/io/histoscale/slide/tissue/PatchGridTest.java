@@ -39,7 +39,7 @@ class PatchGridTest {
         assertThat(grid.level0Size()).isEqualTo(size0);
         assertThat(grid.columns()).isEqualTo(columns);
         assertThat(grid.patches()).hasSize(columns * columns);
-        PatchGrid.Patch last = grid.patches().get(grid.patches().size() - 1);
+        PatchGrid.Cell last = grid.patches().get(grid.patches().size() - 1);
         assertThat(last.x() + last.size()).isLessThanOrEqualTo(4096); // patches lie wholly on the slide
         assertThat(last.tissue()).isNaN();
     }
@@ -97,9 +97,9 @@ class PatchGridTest {
 
         PatchGrid grid = PatchGrid.builder(slide).setMpp(0.5).setPatchSize(256).optTissue(mask, 0.5).build();
 
-        assertThat(grid.patches()).extracting(PatchGrid.Patch::column).containsExactly(2, 3, 4, 2, 3, 4);
-        assertThat(grid.patches()).extracting(PatchGrid.Patch::row).containsExactly(2, 2, 2, 3, 3, 3);
-        assertThat(grid.patches()).extracting(PatchGrid.Patch::tissue).containsExactly(1.0, 1.0, 0.5, 1.0, 1.0, 0.5);
+        assertThat(grid.patches()).extracting(PatchGrid.Cell::column).containsExactly(2, 3, 4, 2, 3, 4);
+        assertThat(grid.patches()).extracting(PatchGrid.Cell::row).containsExactly(2, 2, 2, 3, 3, 3);
+        assertThat(grid.patches()).extracting(PatchGrid.Cell::tissue).containsExactly(1.0, 1.0, 0.5, 1.0, 1.0, 0.5);
         assertThat(PatchGrid.builder(slide).setMpp(0.5).setPatchSize(256).optTissue(mask, 0.6).build().patches()).hasSize(4);
     }
 
@@ -112,7 +112,7 @@ class PatchGridTest {
         g.dispose();
         ImageSlide slide = new ImageSlide("overlay.svs", image, 0.25, 1, 4, 16);
         TissueMask mask = TissueMask.detect(slide, TissueOptions.defaults());
-        List<PatchGrid.Patch> patches = PatchGrid.builder(slide).setMpp(1).setPatchSize(256).optTissue(mask, 1).build().patches();
+        List<PatchGrid.Cell> patches = PatchGrid.builder(slide).setMpp(1).setPatchSize(256).optTissue(mask, 1).build().patches();
         assertThat(patches).hasSize(4);
 
         BufferedImage overlay = GridOverlay.render(slide, mask, patches, List.of("tumor", "normal", "normal", "normal"));

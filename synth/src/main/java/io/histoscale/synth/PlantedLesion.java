@@ -1,12 +1,12 @@
 package io.histoscale.synth;
 
 /**
- * One tumour region of a synthetic slide. (As a record holding an array, equality is by array identity.)
+ * One tumour region drawn into a synthetic slide: the truth a detected {@code io.histoscale.staging.Lesion} is judged by. (As a record holding an array, equality is by array identity.)
  *
  * @param diameterMm largest distance between two vertices of {@code polygon}, in millimetres
  * @param polygon    vertices as {x, y} pairs in level-0 pixels, the same numbers the ASAP XML holds
  */
-public record Lesion(double diameterMm, double[][] polygon) {
+public record PlantedLesion(double diameterMm, double[][] polygon) {
 
     /** Largest distance between two vertices, in level-0 pixels. */
     public double diameterPx() {
