@@ -25,7 +25,7 @@ class DevicesTest {
         assertThatThrownBy(() -> Devices.parse("gpu", 0))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("no GPU visible to PyTorch")
-                .hasMessageContaining("--device cpu");
+                .hasMessageContaining("device cpu");
         assertThatThrownBy(() -> Devices.parse("gpu:0", 0)).isInstanceOf(UserException.class);
     }
 

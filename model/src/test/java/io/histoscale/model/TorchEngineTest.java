@@ -40,7 +40,7 @@ class TorchEngineTest {
     @Test
     void settingsAreValidated() {
         assertThatThrownBy(() -> EngineSettings.defaults().withThreads(0)).isInstanceOf(UserException.class)
-                .hasMessageContaining("--threads 0");
+                .hasMessageStartingWith("threads 0");
         assertThatThrownBy(() -> EngineSettings.defaults().withInterOpThreads(0)).isInstanceOf(UserException.class);
     }
 
