@@ -1,5 +1,9 @@
 package io.histoscale.cli;
 
+import io.histoscale.federation.audit.AuditLog;
+import io.histoscale.federation.proto.Hello;
+import io.histoscale.federation.proto.Result;
+import io.histoscale.federation.proto.SiteMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,5 +46,65 @@ class FederateCommandTest {
         CliTest.Run missing = CliTest.run("federate", "audit", dir.resolve("nowhere.jsonl").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("nowhere.jsonl");
+    }
+
+    @Test
+    void auditChecksThePeersALogNamesAgainstThePlan() throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), "strategy: fedavg\nsites: [hospital-a, hospital-b]\n"
+                + "rounds: 1\nname: coordinator\n");
+        // hospital-a joined hospital-b, which posed as the coordinator
+        Path forged = log("forged.jsonl", "hospital-b", "hospital-b");
+        CliTest.Run withPlan = CliTest.run("federate", "audit", "--plan", plan.toString(), forged.toString());
+        assertThat(withPlan.status()).as(withPlan.out() + withPlan.err()).isEqualTo(1);
+        assertThat(withPlan.out()).contains("PROBLEM").contains("hospital-b").doesNotContain("CLEAN");
+        // without a plan, one coordinator throughout: a log naming two is not clean
+        Path two = log("two.jsonl", "coordinator", "hospital-b");
+        CliTest.Run noPlan = CliTest.run("federate", "audit", two.toString());
+        assertThat(noPlan.status()).as(noPlan.out() + noPlan.err()).isEqualTo(1);
+        assertThat(noPlan.out()).contains("PROBLEM").contains("coordinator").contains("hospital-b");
+        // a log of the plan's coordinator is clean, and the audit says whom it saw
+        Path good = log("good.jsonl", "coordinator", "coordinator");
+        CliTest.Run clean = CliTest.run("federate", "audit", "--plan", plan.toString(), good.toString());
+        assertThat(clean.status()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("CLEAN").contains("coordinator");
+    }
+
+    /** A site's audit log of hospital-a: a hello and a result, to the receivers given. */
+    private Path log(String file, String helloTo, String resultTo) {
+        Path path = dir.resolve(file);
+        try (AuditLog log = AuditLog.open(path, "hospital-a")) {
+            log.sent(SiteMessage.newBuilder().setHello(Hello.newBuilder().setTrainSamples(10)).build(), helloTo, null);
+            log.sent(SiteMessage.newBuilder().setResult(Result.newBuilder().setRound(1).setSamples(10)).build(),
+                    resultTo, null);
+        }
+        return path;
+    }
+
+    @Test
+    void portsOutOfRangeAreOneKeyedErrorBeforeAnythingStarts() throws Exception {
+        String data = dir.resolve("no-data").toString();
+        String pki = dir.resolve("no-pki").toString();
+        CliTest.Run zero = CliTest.run("site", "--data", data, "--name", "hospital-a", "--coordinator",
+                "127.0.0.1:0", "--pki", pki, "--reconnect-seconds", "1");
+        assertThat(zero.status()).isEqualTo(2);
+        assertThat(zero.err().strip()).startsWith("histoscale: error: --coordinator 127.0.0.1:0").contains("port")
+                .doesNotContain("\n").doesNotContain("cannot reach");
+        CliTest.Run high = CliTest.run("site", "--data", data, "--name", "hospital-a", "--coordinator",
+                "127.0.0.1:70000", "--pki", pki);
+        assertThat(high.status()).isEqualTo(2);
+        assertThat(high.err().strip()).startsWith("histoscale: error: --coordinator 127.0.0.1:70000").contains("65535")
+                .doesNotContain("\n");
+        CliTest.Run peer = CliTest.run("site", "--data", data, "--name", "hospital-a", "--coordinator",
+                "127.0.0.1:7443", "--pki", pki, "--peer-port", "70000");
+        assertThat(peer.status()).isEqualTo(2);
+        assertThat(peer.err().strip()).startsWith("histoscale: error: --peer-port 70000").contains("65535")
+                .doesNotContain("\n");
+        // a plan's listen address is checked with the plan, before the PKI or anything else is opened
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), "strategy: fedavg\nsites: [a]\nrounds: 1\n"
+                + "listen: 127.0.0.1:70000\npki: no-pki\n");
+        CliTest.Run listen = CliTest.run("federate", "--plan", plan.toString());
+        assertThat(listen.status()).isEqualTo(2);
+        assertThat(listen.err().strip()).startsWith("histoscale: error: listen 127.0.0.1:70000").contains("65535")
+                .doesNotContain("\n");
     }
 }

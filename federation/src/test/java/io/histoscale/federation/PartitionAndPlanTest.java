@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 
@@ -101,5 +102,18 @@ class PartitionAndPlanTest {
         Plan example = Plan.read(Path.of("examples/plan.yaml"));
         assertThat(example.strategy).isEqualTo("fedavg");
         assertThat(example.faults.deadlineSeconds).isEqualTo(60);
+    }
+
+    @Test
+    void theListenAddressIsCheckedWithThePlan() throws Exception {
+        Path file = dir.resolve("plan.yaml");
+        for (String listen : List.of("127.0.0.1:70000", "127.0.0.1:-1", "7443", "127.0.0.1:port")) {
+            Files.writeString(file, "strategy: fedavg\nsites: [a]\nrounds: 1\nlisten: '" + listen + "'\n");
+            assertThatThrownBy(() -> Plan.read(file)).as(listen).isInstanceOf(UserException.class)
+                    .hasMessageStartingWith("listen " + listen + ":")
+                    .satisfies(e -> assertThat(((UserException) e).key()).contains("listen"));
+        }
+        Files.writeString(file, "strategy: fedavg\nsites: [a]\nrounds: 1\nlisten: 0.0.0.0:0\n");
+        assertThat(Plan.read(file).listen).isEqualTo("0.0.0.0:0"); // port 0: any free port
     }
 }

@@ -20,6 +20,7 @@ import io.histoscale.federation.proto.SiteMessage;
 import io.histoscale.federation.transport.Chunks;
 import io.histoscale.federation.transport.Tls;
 import io.histoscale.model.ModelWeights;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +102,15 @@ class TransportTest {
         assertThatThrownBy(() -> pki.issue("bad name!", List.of())).isInstanceOf(UserException.class);
         assertThatThrownBy(() -> Pki.open(dir.resolve("nothing"))).isInstanceOf(UserException.class)
                 .hasMessageContaining("pki init");
+    }
+
+    /** A site's certificate is a client certificate: no server use, no addresses it was not issued for. */
+    @Test
+    void aSiteCertificateServesNothingItWasNotIssuedFor() throws Exception {
+        Pki pki = Pki.init(dir.resolve("pki"), "ca-one");
+        X509Certificate site = Pki.readCertificate(pki.issue("hospital-a", List.of()).certificate());
+        assertThat(site.getExtendedKeyUsage()).containsExactly(KeyPurposeId.id_kp_clientAuth.getId());
+        assertThat(site.getSubjectAlternativeNames()).isNull();
     }
 
     /** A coordinator accepts a site of its plan and refuses clients without a certificate or from another CA. */
