@@ -21,14 +21,17 @@ class FederateCommandTest {
     void pkiInitIssueAndClearErrors() {
         Path pki = dir.resolve("pki");
         assertThat(CliTest.run("pki", "init", "--pki", pki.toString()).status()).isZero();
-        assertThat(CliTest.run("pki", "issue", "--pki", pki.toString(), "--name", "hospital-a,coordinator").status())
+        assertThat(CliTest.run("pki", "issue", "--pki", pki.toString(), "--name", "hospital-a", "--role", "site").status())
                 .isZero();
+        assertThat(CliTest.run("pki", "issue", "--pki", pki.toString(), "--name", "coordinator", "--role",
+                "coordinator", "--host", "127.0.0.1").status()).isZero();
         assertThat(pki.resolve("hospital-a.crt")).exists();
         assertThat(pki.resolve("coordinator.key")).exists();
         CliTest.Run again = CliTest.run("pki", "init", "--pki", pki.toString());
         assertThat(again.status()).isEqualTo(2);
         assertThat(again.err()).startsWith("histoscale: error:").contains("already holds");
-        CliTest.Run noCa = CliTest.run("pki", "issue", "--pki", dir.resolve("none").toString(), "--name", "x");
+        CliTest.Run noCa = CliTest.run("pki", "issue", "--pki", dir.resolve("none").toString(), "--name", "x",
+                "--role", "site");
         assertThat(noCa.status()).isEqualTo(2);
         assertThat(noCa.err()).contains("pki init");
     }

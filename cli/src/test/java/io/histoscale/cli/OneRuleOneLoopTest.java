@@ -90,8 +90,8 @@ class OneRuleOneLoopTest {
     /** The coordinator's test AUC of strategy central over one real site process holding all of {@code store}. */
     private Coordinator.Summary central(Path store, Path run) throws Exception {
         Pki pki = Pki.init(dir.resolve("pki"), "test-ca");
-        pki.issue("coordinator", List.of());
-        pki.issue("central", List.of());
+        pki.issue("coordinator", Pki.Role.COORDINATOR, List.of("127.0.0.1"));
+        pki.issue("central", Pki.Role.SITE, List.of());
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();

@@ -198,9 +198,10 @@ public final class Compare {
         Path pkiDir = out.resolve("pki");
         if (!Files.exists(pkiDir.resolve("ca.crt"))) {
             Pki pki = Pki.init(pkiDir, "histoscale-compare-ca");
-            pki.issue("coordinator", List.of());
-            pki.issue("central", List.of());
-            siteNames.forEach(s -> pki.issue(s, List.of()));
+            List<String> local = List.of("127.0.0.1"); // sites serve peer-to-peer hand-offs there too
+            pki.issue("coordinator", Pki.Role.COORDINATOR, local);
+            pki.issue("central", Pki.Role.SITE, local);
+            siteNames.forEach(s -> pki.issue(s, Pki.Role.SITE, local));
         }
         List<Row> rows = new ArrayList<>();
         for (String strategy : o.strategies()) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.histoscale.core.UserException;
 import io.histoscale.federation.strategy.Strategies;
 import io.histoscale.federation.strategy.Strategy;
+import io.histoscale.federation.transport.Addresses;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.train.StainNormalisation;
 import io.histoscale.train.TrainConfig;
@@ -37,9 +38,9 @@ import java.util.Set;
  *                           #   peer_to_peer; single/ensemble: max_epochs, patience; central: epochs
  * model: {architecture: small, input_size: 64, downsample: 1, classes: 2}
  * training: {batch_size: 32, learning_rate: 0.001, schedule: cosine, optimizer: adam, seed: 7}
- * listen: 127.0.0.1:7443
+ * listen: 127.0.0.1:7443    # port 0: any free one
  * pki: pki                  # folder of ca.crt and coordinator.crt/.key
- * name: coordinator         # the coordinator's certificate
+ * name: coordinator         # the coordinator's certificate (role coordinator); sites check they reach this name
  * out: runs/fedavg
  * faults: {policy: skip, deadline_seconds: 60, round_timeout_seconds: 3600, join_timeout_seconds: 300}
  * test: {data: patches, indices: test.txt}       # optional: held-out patches the coordinator scores models on
@@ -200,6 +201,7 @@ public final class Plan {
         if (strategy.equals("central") && sites.size() != 1) {
             throw new UserException(where + ": strategy central trains at one place holding all data: list one site");
         }
+        Addresses.listening(listen, "listen");
         if (!List.of("skip", "wait").contains(faults.policy)) {
             throw UserException.forKey("faults.policy", "'" + faults.policy + "' is not skip or wait (" + where + ")");
         }

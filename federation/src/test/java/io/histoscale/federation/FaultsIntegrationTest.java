@@ -111,7 +111,13 @@ class FaultsIntegrationTest {
         Coordinator.Summary summary = run(federated, (c, r) -> { });
         assertThat(summary.skipped()).isEmpty();
         Plan local = plan("local", List.of("site-a"));
-        run(local, (c, r) -> { });
+        run(local, (c, r) -> {
+            if (r == 1) { // the plan's only site is site-a: the others are refused and stop
+                List.of("site-b", "site-c").forEach(s -> Fixtures.awaitRefused(running.get(s), dir.resolve(s)));
+            }
+        });
+        start("site-b");
+        start("site-c");
         FloatBuffer a = weights(federated);
         FloatBuffer b = weights(local);
         assertThat(a.remaining()).isEqualTo(b.remaining());

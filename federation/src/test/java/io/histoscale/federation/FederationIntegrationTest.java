@@ -23,7 +23,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +47,7 @@ class FederationIntegrationTest {
     static Path pki;
     static int port;
     static SiteProcesses processes;
+    static final Map<String, Process> running = new HashMap<>();
 
     @BeforeAll
     static void startSites() throws IOException {
@@ -62,9 +66,13 @@ class FederationIntegrationTest {
                 mine[k] = 48L * i + k;
             }
             TestData.writeIndices(indices, mine);
-            processes.start(new SiteMain.Options(store, SITES.get(i), "127.0.0.1:" + port, pki, indices, 0.25, 7, 1,
-                    "cpu", 1, "127.0.0.1", 0, dir.resolve(SITES.get(i)), 300));
+            start(SITES.get(i));
         }
+    }
+
+    static void start(String site) {
+        running.put(site, processes.start(new SiteMain.Options(store, site, "127.0.0.1:" + port, pki,
+                dir.resolve(site + ".txt"), 0.25, 7, 1, "cpu", 1, "127.0.0.1", 0, dir.resolve(site), 300)));
     }
 
     @AfterAll
@@ -79,9 +87,14 @@ class FederationIntegrationTest {
     }
 
     static Coordinator.Summary run(Plan plan, boolean resume) {
+        return run(plan, resume, round -> { });
+    }
+
+    static Coordinator.Summary run(Plan plan, boolean resume, IntConsumer afterRound) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
+            coordinator.onRoundEnd(afterRound);
             return coordinator.run(resume, false);
         } finally {
             System.out.print(log);
@@ -174,7 +187,11 @@ class FederationIntegrationTest {
         assertThat(ensemble.test().path("count").asLong()).isEqualTo(144);
         Plan central = plan("central", "central");
         central.sites = new ArrayList<>(List.of("site-a"));
-        Coordinator.Summary c = run(central, false);
+        // the other sites are not of this plan: refused, they stop, and are started again for the next plans
+        Coordinator.Summary c = run(central, false, round -> List.of("site-b", "site-c")
+                .forEach(s -> Fixtures.awaitRefused(running.get(s), dir.resolve(s))));
+        start("site-b");
+        start("site-c");
         assertThat(c.rounds()).isEqualTo(1);
         assertThat(c.test().path("auc").asDouble()).isGreaterThan(0.7);
     }

@@ -1,10 +1,24 @@
 package io.histoscale.federation;
 
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.histoscale.federation.pki.Pki;
+import io.histoscale.federation.proto.CoordinatorGrpc;
+import io.histoscale.federation.proto.CoordinatorMessage;
+import io.histoscale.federation.proto.SiteMessage;
+import io.histoscale.federation.transport.Tls;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Test plans and PKIs (the patches come from {@link io.histoscale.testkit.SyntheticPatches}). */
 final class Fixtures {
@@ -39,11 +53,52 @@ final class Fixtures {
         return plan;
     }
 
-    /** A CA with certificates for the coordinator and the given sites. */
+    /**
+     * A server posing as a coordinator with {@code as}'s certificate (any member of the federation could run one):
+     * it admits any site certificate, records every message it gets, and never sends a task.
+     */
+    static Server forger(Pki.Member as, List<SiteMessage> received) throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), Tls.server(as, Pki.Role.SITE))
+                .addService(new CoordinatorGrpc.CoordinatorImplBase() {
+                    @Override
+                    public StreamObserver<SiteMessage> session(StreamObserver<CoordinatorMessage> responses) {
+                        return new StreamObserver<>() {
+                            public void onNext(SiteMessage message) {
+                                received.add(message);
+                            }
+
+                            public void onError(Throwable t) {
+                            }
+
+                            public void onCompleted() {
+                            }
+                        };
+                    }
+                }).build().start();
+    }
+
+    /**
+     * Waits for a site process that a coordinator refused (not a site of its plan) to stop as it should: exit
+     * status 2, saying why.
+     */
+    static void awaitRefused(Process site, Path siteDir) {
+        try {
+            assertThat(site.waitFor(120, TimeUnit.SECONDS)).as("a refused site stops").isTrue();
+            assertThat(site.exitValue()).isEqualTo(2);
+            assertThat(Files.readString(siteDir.resolve("site.log"))).contains("is not a site of this plan");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A CA with certificates for the coordinator and the given sites, serving on 127.0.0.1 (peers too). */
     static Path pki(Path dir, List<String> sites) {
         Pki pki = Pki.init(dir, "test-federation-ca");
-        pki.issue("coordinator", List.of());
-        sites.forEach(s -> pki.issue(s, List.of()));
+        pki.issue("coordinator", Pki.Role.COORDINATOR, List.of("127.0.0.1"));
+        sites.forEach(s -> pki.issue(s, Pki.Role.SITE, List.of("127.0.0.1")));
         return dir;
     }
 }

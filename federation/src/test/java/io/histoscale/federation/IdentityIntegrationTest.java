@@ -3,8 +3,10 @@ package io.histoscale.federation;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.core.Json;
-import io.histoscale.core.UserException;
+import io.grpc.Server;
 import io.histoscale.federation.coordinator.Coordinator;
+import io.histoscale.federation.pki.Pki;
+import io.histoscale.federation.proto.SiteMessage;
 import io.histoscale.federation.site.SiteMain;
 import io.histoscale.testkit.SyntheticPatches;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,16 +22,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Who a site talks to, with real site processes: a site refuses a server that is not its coordinator (here another
- * hospital holding a certificate of the same authority) before it trains or sends anything, and a site the plan does
- * not list is told so once and stops.
+ * hospital holding a certificate of the same authority) before it trains or sends anything, a coordinator's
+ * certificate cannot serve as a site's, and a site the plan does not list is told so once and stops.
  */
 @Tag("federation")
 class IdentityIntegrationTest {
@@ -46,33 +47,53 @@ class IdentityIntegrationTest {
         pki = Fixtures.pki(dir.resolve("pki"), List.of("hospital-a", "hospital-b", "hospital-c"));
     }
 
+    /**
+     * hospital-b holds a certificate of the federation's authority (valid for 127.0.0.1) and listens where
+     * hospital-a is sent: hospital-a refuses it whether it expects the coordinator {@code coordinator} (another name)
+     * or was even told {@code hospital-b} (a site certificate never passes as a coordinator's).
+     */
     @Test
     void aSiteRefusesAnotherHospitalPosingAsItsCoordinatorBeforeAnyTraining() throws Exception {
-        int port = freePort();
-        // hospital-b holds a certificate of the federation's authority and listens where hospital-a is sent
-        Plan forged = Fixtures.plan("fedavg", dir.resolve("forged"), pki, port, store, List.of("hospital-a"));
-        forged.name = "hospital-b";
-        forged.strategySettings().put("rounds", 1);
-        forged.faults.joinTimeoutSeconds = 15;
-        forged.test = null;
-        Path siteDir = dir.resolve("forged-hospital-a");
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Coordinator forger = Coordinator.start(forged, Path.of("."), Device.cpu(), 1,
-                new PrintStream(log, true)); SiteProcesses sites = new SiteProcesses()) {
-            CompletableFuture<Coordinator.Summary> run = CompletableFuture.supplyAsync(() -> forger.run(false));
-            Process site = sites.start(options("hospital-a", port, siteDir));
-            assertThat(site.waitFor(90, TimeUnit.SECONDS)).as("the site stops by itself").isTrue();
-            assertThat(site.exitValue()).as(Files.readString(siteDir.resolve("site.log"))).isEqualTo(2);
-            // the forger never saw the site join, so it had nobody to send a model to or get one from
-            assertThatThrownBy(run::join).hasCauseInstanceOf(UserException.class)
-                    .hasMessageContaining("no site joined");
+        List<SiteMessage> received = new CopyOnWriteArrayList<>();
+        Server forger = Fixtures.forger(Pki.open(pki).member("hospital-b", Pki.Role.SITE), received);
+        List<Path> siteDirs = List.of(dir.resolve("forged-default"), dir.resolve("forged-named"));
+        try (SiteProcesses sites = new SiteProcesses()) {
+            SiteMain.Options byDefault = options("hospital-a", forger.getPort(), siteDirs.get(0));
+            SiteMain.Options named = withCoordinatorName(options("hospital-a", forger.getPort(), siteDirs.get(1)),
+                    "hospital-b");
+            List<Process> started = List.of(sites.start(byDefault), sites.start(named));
+            for (int i = 0; i < 2; i++) {
+                assertThat(started.get(i).waitFor(90, TimeUnit.SECONDS)).as("the site stops by itself").isTrue();
+                assertThat(started.get(i).exitValue()).as(Files.readString(siteDirs.get(i).resolve("site.log")))
+                        .isEqualTo(2);
+            }
         } finally {
-            System.out.print(log);
+            forger.shutdownNow();
         }
-        assertThat(log.toString()).doesNotContain("joined (").doesNotContain("round 1");
-        assertThat(Files.readString(siteDir.resolve("site.log"))).contains("hospital-b").contains("refused")
-                .doesNotContain("round 1");
-        assertThat(auditTypes(siteDir)).doesNotContain("parameter_chunk", "result");
+        assertThat(received).as("what the forger got").isEmpty();
+        for (Path siteDir : siteDirs) {
+            assertThat(Files.readString(siteDir.resolve("site.log"))).contains("refused before sending anything")
+                    .contains("hospital-b (a site certificate)").doesNotContain("round 1");
+            assertThat(auditTypes(siteDir)).doesNotContain("parameter_chunk", "result");
+        }
+    }
+
+    /** A coordinator's certificate cannot take part as a site, even under a name the plan lists. */
+    @Test
+    void aCoordinatorCertificateIsNoSite() throws Exception {
+        int port = freePort();
+        Plan plan = Fixtures.plan("fedavg", dir.resolve("coordinator-as-site"), pki, port, store,
+                List.of("hospital-a", "coordinator"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path siteDir = dir.resolve("coordinator-as-site-process");
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
+                new PrintStream(log, true)); SiteProcesses sites = new SiteProcesses()) {
+            Process site = sites.start(options("coordinator", port, siteDir));
+            assertThat(site.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(site.exitValue()).isEqualTo(2);
+            assertThat(coordinator.connectedSites()).isEmpty();
+        }
+        assertThat(Files.readString(siteDir.resolve("site.log"))).contains("is a coordinator certificate");
     }
 
     @Test
@@ -94,6 +115,12 @@ class IdentityIntegrationTest {
         assertThat(siteLog).contains("hospital-c is not a site of this plan").doesNotContain("cannot reach")
                 .doesNotContain("reconnecting");
         assertThat(log.toString().split("refused hospital-c", -1)).hasSize(2);
+    }
+
+    static SiteMain.Options withCoordinatorName(SiteMain.Options o, String coordinatorName) {
+        return new SiteMain.Options(o.data(), o.name(), o.coordinator(), o.pki(), o.indices(), o.valFraction(),
+                o.seed(), o.threads(), o.device(), o.workers(), o.peerHost(), o.peerPort(), o.out(),
+                o.reconnectSeconds(), coordinatorName);
     }
 
     static SiteMain.Options options(String name, int port, Path out) {

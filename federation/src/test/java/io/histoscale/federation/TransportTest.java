@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
@@ -35,7 +36,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,23 +95,45 @@ class TransportTest {
     @Test
     void pkiRefusesToOverwriteAndNamesIdentities() throws Exception {
         Pki pki = Pki.init(dir.resolve("pki"), "ca-one");
-        Pki.Member a = pki.issue("hospital-a", List.of("10.0.0.5", "a.example.org"));
+        Pki.Member a = pki.issue("hospital-a", Pki.Role.SITE, List.of("10.0.0.5", "a.example.org"));
         assertThat(Pki.commonName(Pki.readCertificate(a.certificate()))).isEqualTo("hospital-a");
         assertThatThrownBy(() -> Pki.init(dir.resolve("pki"), "again")).isInstanceOf(UserException.class);
-        assertThatThrownBy(() -> pki.issue("hospital-a", List.of())).isInstanceOf(UserException.class)
+        assertThatThrownBy(() -> pki.issue("hospital-a", Pki.Role.SITE, List.of())).isInstanceOf(UserException.class)
                 .hasMessageContaining("already exists");
-        assertThatThrownBy(() -> pki.issue("bad name!", List.of())).isInstanceOf(UserException.class);
+        assertThatThrownBy(() -> pki.issue("bad name!", Pki.Role.SITE, List.of())).isInstanceOf(UserException.class);
         assertThatThrownBy(() -> Pki.open(dir.resolve("nothing"))).isInstanceOf(UserException.class)
                 .hasMessageContaining("pki init");
     }
 
-    /** A site's certificate is a client certificate: no server use, no addresses it was not issued for. */
+    /**
+     * A site's certificate is a client certificate, a server one only for the hosts it is issued for (peer
+     * hand-offs); the coordinator's is a server certificate only; none names a host it was not issued for.
+     */
     @Test
-    void aSiteCertificateServesNothingItWasNotIssuedFor() throws Exception {
+    void aCertificateServesNothingItWasNotIssuedFor() throws Exception {
         Pki pki = Pki.init(dir.resolve("pki"), "ca-one");
-        X509Certificate site = Pki.readCertificate(pki.issue("hospital-a", List.of()).certificate());
+        X509Certificate site = Pki.readCertificate(pki.issue("hospital-a", Pki.Role.SITE, List.of()).certificate());
         assertThat(site.getExtendedKeyUsage()).containsExactly(KeyPurposeId.id_kp_clientAuth.getId());
         assertThat(site.getSubjectAlternativeNames()).isNull();
+        assertThat(Pki.role(site)).contains(Pki.Role.SITE);
+        X509Certificate peer = Pki.readCertificate(pki.issue("hospital-b", Pki.Role.SITE, List.of("10.0.0.7"))
+                .certificate());
+        assertThat(peer.getExtendedKeyUsage()).containsExactlyInAnyOrder(KeyPurposeId.id_kp_clientAuth.getId(),
+                KeyPurposeId.id_kp_serverAuth.getId());
+        assertThat(Pki.hosts(peer)).containsExactly("10.0.0.7");
+        X509Certificate coordinator = Pki.readCertificate(pki.issue("coordinator", Pki.Role.COORDINATOR,
+                List.of("coordinator.example.org")).certificate());
+        assertThat(coordinator.getExtendedKeyUsage()).containsExactly(KeyPurposeId.id_kp_serverAuth.getId());
+        assertThat(Pki.hosts(coordinator)).containsExactly("coordinator.example.org");
+        assertThat(Pki.role(coordinator)).contains(Pki.Role.COORDINATOR);
+        // the role is checked where a member's files are used
+        assertThatThrownBy(() -> pki.member("hospital-a", Pki.Role.COORDINATOR)).isInstanceOf(UserException.class)
+                .hasMessageContaining("is a site certificate");
+        assertThatThrownBy(() -> pki.member("coordinator", Pki.Role.SITE)).isInstanceOf(UserException.class)
+                .hasMessageContaining("is a coordinator certificate");
+        // a coordinator nobody can reach is refused at once
+        assertThatThrownBy(() -> pki.issue("coordinator-2", Pki.Role.COORDINATOR, List.of()))
+                .isInstanceOf(UserException.class).hasMessageStartingWith("host missing");
     }
 
     /** A coordinator accepts a site of its plan and refuses clients without a certificate or from another CA. */
@@ -118,7 +141,7 @@ class TransportTest {
     void onlyCertificatesOfTheFederationGetIn() throws Exception {
         Path pkiDir = Fixtures.pki(dir.resolve("pki"), List.of("site-a", "stranger"));
         Pki other = Pki.init(dir.resolve("other"), "another-ca");
-        other.issue("site-a", List.of()); // same name, wrong authority
+        other.issue("site-a", Pki.Role.SITE, List.of()); // same name, wrong authority
         Plan plan = new Plan();
         plan.sites = List.of("site-a");
         plan.pki = pkiDir.toString();
@@ -127,25 +150,84 @@ class TransportTest {
         try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
                 new PrintStream(log, true))) {
             int port = coordinator.port();
-            Pki.Member caFile = Pki.open(pkiDir).member("site-a");
+            Pki.Member caFile = Pki.open(pkiDir).member("site-a", Pki.Role.SITE);
             ChannelCredentials noCertificate = TlsChannelCredentials.newBuilder()
                     .trustManager(caFile.ca().toFile()).build();
             assertThat(hello(port, noCertificate)).isInstanceOf(StatusRuntimeException.class);
-            ChannelCredentials otherCa = Tls.client(other.member("site-a"), new AtomicReference<>());
+            ChannelCredentials otherCa = Tls.client(other.member("site-a", Pki.Role.SITE), coordinator());
             assertThat(hello(port, otherCa)).isInstanceOf(StatusRuntimeException.class);
-            ChannelCredentials stranger = Tls.client(Pki.open(pkiDir).member("stranger"), new AtomicReference<>());
+            ChannelCredentials stranger = Tls.client(Pki.open(pkiDir).member("stranger", Pki.Role.SITE),
+                    coordinator());
             assertThat(((StatusRuntimeException) hello(port, stranger)).getStatus().getCode())
                     .isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
             assertThat(coordinator.connectedSites()).isEmpty();
 
-            AtomicReference<String> server = new AtomicReference<>();
-            ChannelCredentials member = Tls.client(Pki.open(pkiDir).member("site-a"), server);
+            Tls.ServerIdentity server = coordinator();
+            ChannelCredentials member = Tls.client(Pki.open(pkiDir).member("site-a", Pki.Role.SITE), server);
             List<String> connected = new ArrayList<>();
             assertThat(hello(port, member, () -> connected.addAll(coordinator.connectedSites()))).isNull();
-            assertThat(server.get()).isEqualTo("coordinator");
+            assertThat(server.verified()).isEqualTo("coordinator");
             assertThat(connected).containsExactly("site-a");
         }
         assertThat(log.toString()).contains("refused stranger").contains("site-a joined");
+    }
+
+    /**
+     * Each end checks the other in the handshake: a site pins its coordinator's name and role, and the next site's
+     * of a peer hand-off; a server admits only site certificates.
+     */
+    @Test
+    void theHandshakeChecksNamesAndRoles() throws Exception {
+        Path pkiDir = Fixtures.pki(dir.resolve("pki"), List.of("site-a", "site-b"));
+        Pki pki = Pki.open(pkiDir);
+        pki.issue("coordinator-2", Pki.Role.COORDINATOR, List.of("127.0.0.1"));
+        Pki.Member siteA = pki.member("site-a", Pki.Role.SITE);
+        List<SiteMessage> received = new CopyOnWriteArrayList<>();
+        Server forger = Fixtures.forger(pki.member("site-b", Pki.Role.SITE), received);
+        try {
+            // a site certificate never passes as the coordinator, whatever name the site expects
+            for (String expected : List.of("coordinator", "site-b")) {
+                Tls.ServerIdentity identity = new Tls.ServerIdentity(expected, Pki.Role.COORDINATOR);
+                assertThat(hello(forger.getPort(), Tls.client(siteA, identity)))
+                        .isInstanceOf(StatusRuntimeException.class);
+                assertThat(identity.refusal()).contains("site-b (a site certificate)");
+                assertThat(identity.verified()).isNull();
+            }
+            // the next site of a peer hand-off must be the one named
+            Tls.ServerIdentity otherPeer = new Tls.ServerIdentity("site-c", Pki.Role.SITE);
+            assertThat(hello(forger.getPort(), Tls.client(siteA, otherPeer))).isInstanceOf(StatusRuntimeException.class);
+            assertThat(otherPeer.refusal()).contains("not the site named site-c");
+            assertThat(received).isEmpty();
+            Tls.ServerIdentity peer = new Tls.ServerIdentity("site-b", Pki.Role.SITE);
+            assertThat(hello(forger.getPort(), Tls.client(siteA, peer))).isNull();
+            assertThat(peer.verified()).isEqualTo("site-b");
+            assertThat(received).hasSize(1);
+        } finally {
+            forger.shutdownNow();
+        }
+        Plan plan = new Plan();
+        plan.sites = List.of("site-a", "coordinator");
+        plan.name = "coordinator-2";
+        plan.pki = pkiDir.toString();
+        plan.out = dir.resolve("run").toString();
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
+                new PrintStream(new ByteArrayOutputStream(), true))) {
+            // a coordinator of another name is not this site's coordinator
+            Tls.ServerIdentity expected = coordinator();
+            assertThat(hello(coordinator.port(), Tls.client(siteA, expected)))
+                    .isInstanceOf(StatusRuntimeException.class);
+            assertThat(expected.refusal()).contains("coordinator-2 (a coordinator certificate)");
+            // a coordinator's certificate is refused as a site, even under a name the plan lists
+            Tls.ServerIdentity right = new Tls.ServerIdentity("coordinator-2", Pki.Role.COORDINATOR);
+            assertThat(hello(coordinator.port(), Tls.client(pki.member("coordinator", Pki.Role.COORDINATOR), right)))
+                    .isInstanceOf(StatusRuntimeException.class);
+            assertThat(coordinator.connectedSites()).isEmpty();
+            assertThat(hello(coordinator.port(), Tls.client(siteA, right))).isNull();
+        }
+    }
+
+    private static Tls.ServerIdentity coordinator() {
+        return new Tls.ServerIdentity("coordinator", Pki.Role.COORDINATOR);
     }
 
     /** Opens a session and says hello; returns the error, or null when the coordinator accepted it. */
@@ -223,5 +305,30 @@ class TransportTest {
         Files.write(file, lines);
         assertThat(AuditCheck.verify(file, m -> sizes).problems()).anySatisfy(p -> assertThat(p)
                 .contains("chain broken"));
+    }
+
+    @Test
+    void auditChecksWhoGotEachMessageAgainstThePlan() {
+        Path file = dir.resolve("peers.jsonl");
+        AuditCheck.BufferSizes sizes = new AuditCheck.BufferSizes(1000, 10);
+        ModelWeights w = new ModelWeights(ModelWeights.floats(1000), ModelWeights.floats(10));
+        try (AuditLog log = AuditLog.open(file, "site-a")) {
+            log.sent(SiteMessage.newBuilder().setHello(Hello.newBuilder().setTrainSamples(5)).build(), "coordinator",
+                    null);
+            Chunks.send("r1-site-a", w, c -> log.handedOff(c, "site-b", "m"));
+            Chunks.send("r2-site-a", w, c -> log.handedOff(c, "site-x", "m"));
+        }
+        AuditCheck.Report report = AuditCheck.verify(file, m -> sizes,
+                new AuditCheck.Peers("coordinator", List.of("site-a", "site-b")));
+        assertThat(report.problems()).singleElement().asString().contains("handed to site-x");
+        assertThat(report.receivers()).containsEntry("coordinator", 1L).containsEntry("site-b", 2L)
+                .containsEntry("site-x", 2L);
+        // without the plan, hand-offs are reported only: the coordinator is one throughout
+        assertThat(AuditCheck.verify(file, m -> sizes).problems()).isEmpty();
+        assertThat(AuditCheck.verify(file, m -> sizes, new AuditCheck.Peers("coordinator", List.of("site-b")))
+                .problems()).anySatisfy(p -> assertThat(p).contains("site-a, which is not a site of the plan"));
+        assertThat(AuditCheck.verify(file, m -> sizes, new AuditCheck.Peers("central", List.of("site-a", "site-b")))
+                .problems()).anySatisfy(p -> assertThat(p).contains("hello sent to coordinator, not the plan's "
+                        + "coordinator central"));
     }
 }

@@ -67,8 +67,8 @@ public final class FederationBench {
             Path store = dir.resolve("patches");
             writeStore(store, steps * batchSize, inputSize);
             Pki pki = Pki.init(dir.resolve("pki"), "bench-ca");
-            pki.issue("coordinator", List.of());
-            pki.issue("site", List.of());
+            pki.issue("coordinator", Pki.Role.COORDINATOR, List.of("127.0.0.1"));
+            pki.issue("site", Pki.Role.SITE, List.of("127.0.0.1"));
             Plan plan = new Plan();
             plan.strategy = "fedavg";
             plan.sites = List.of("site");

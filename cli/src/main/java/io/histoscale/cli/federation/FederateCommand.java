@@ -150,21 +150,30 @@ public final class FederateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: intact chain, and nothing left but parameter buffers of",
-            "exactly the model's size and small aggregate messages. Exit 0 when clean, 1 otherwise."})
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: intact chain, nothing left but parameter buffers of",
+            "exactly the model's size and small aggregate messages, and only to the plan's coordinator and sites",
+            "(without --plan: to one coordinator throughout). Exit 0 when clean, 1 otherwise."})
     static final class AuditCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "audit.jsonl file(s), or site folders holding one.")
         List<Path> logs;
 
+        @Option(names = "--plan", description = "The plan the site took part in: its coordinator (name) and sites are the only receivers allowed.")
+        Path plan;
+
         @Override
         public Integer call() {
+            AuditCheck.Peers peers = null;
+            if (plan != null) {
+                Plan p = Plan.read(plan);
+                peers = new AuditCheck.Peers(p.name, p.sites);
+            }
             TorchEngine.start(EngineSettings.defaults().withThreads(1));
             boolean clean = true;
             for (Path log : logs) {
                 Path file = log.toFile().isDirectory() ? log.resolve("audit.jsonl") : log;
-                AuditCheck.Report r = AuditCheck.verify(file, ModelShapes::sizes);
-                System.out.printf("%s: %d messages, %,d bytes, %d complete model transfers, by type %s: %s%n", file,
-                        r.messages(), r.bytes(), r.transfers(), r.byType(),
+                AuditCheck.Report r = AuditCheck.verify(file, ModelShapes::sizes, peers);
+                System.out.printf("%s: %d messages, %,d bytes, %d complete model transfers, by type %s, to %s: %s%n",
+                        file, r.messages(), r.bytes(), r.transfers(), r.byType(), r.receivers(),
                         r.clean() ? "CLEAN (only parameter buffers of the model's exact size and aggregates < "
                                 + AuditCheck.SMALL_BYTES + " B)" : r.problems().size() + " PROBLEM(S)");
                 r.problems().stream().limit(20).forEach(p -> System.out.println("  problem: " + p));

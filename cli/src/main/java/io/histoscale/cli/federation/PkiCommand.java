@@ -39,24 +39,30 @@ public final class PkiCommand implements Runnable {
         }
     }
 
-    @Command(name = "issue", mixinStandardHelpOptions = true, description = {"Issue a certificate for a site or the coordinator; its name (CN) is its identity.",
-            "Valid for localhost and 127.0.0.1, plus any --host."})
+    @Command(name = "issue", mixinStandardHelpOptions = true, description = {"Issue a certificate for a site or the coordinator; its name (CN) and role are its identity.",
+            "The coordinator's serves the --host names sites reach it at; a site's is a client certificate, and serves",
+            "peer-to-peer hand-offs only at the --host names given (its --peer-host). No other host is named."})
     static final class Issue implements Callable<Integer> {
         @Option(names = "--pki", required = true, description = "The CA's folder.")
         Path dir;
 
-        @Option(names = "--name", required = true, split = ",", description = "Member name(s), e.g. hospital-a,coordinator.")
+        @Option(names = "--name", required = true, split = ",", description = "Member name(s), e.g. hospital-a,hospital-b.")
         List<String> names;
 
-        @Option(names = "--host", split = ",", description = "Extra DNS names or IP addresses it serves on.")
+        @Option(names = "--role", required = true, description = "coordinator or site.")
+        String role;
+
+        @Option(names = {"--host", "--san"}, split = ",", description = "DNS names or IP addresses it serves on (required for the coordinator).")
         List<String> hosts = new ArrayList<>();
 
         @Override
         public Integer call() {
+            Pki.Role r = Pki.Role.of(role);
             Pki pki = Pki.open(dir);
             for (String name : names) {
-                Pki.Member m = pki.issue(name, hosts);
-                System.out.println(name + ": " + m.certificate() + ", " + m.key());
+                Pki.Member m = pki.issue(name, r, hosts);
+                System.out.println(name + " (" + r.id() + (hosts.isEmpty() ? "" : ", serves " + String.join(", ", hosts))
+                        + "): " + m.certificate() + ", " + m.key());
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.histoscale.cli.federation;
 
 import io.histoscale.cli.ExecutorOptions;
+import io.histoscale.federation.site.Site;
 import io.histoscale.federation.site.SiteMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +23,9 @@ public final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--coordinator", required = true, description = "HOST:PORT of the coordinator.")
     String coordinator;
+
+    @Option(names = "--coordinator-name", defaultValue = Site.DEFAULT_COORDINATOR, description = "Certificate name of the coordinator at --coordinator; the site talks to nobody else there (default ${DEFAULT-VALUE}).")
+    String coordinatorName;
 
     @Option(names = "--pki", required = true, description = "Folder with ca.crt and <name>.crt/.key.")
     Path pki;
@@ -63,7 +67,8 @@ public final class SiteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int tasks = SiteMain.run(new SiteMain.Options(data, name, coordinator, pki, indices, valFraction, seed, threads,
-                device, workers, peerHost, peerPort, out != null ? out : Path.of("site-" + name), reconnectSeconds));
+                device, workers, peerHost, peerPort, out != null ? out : Path.of("site-" + name), reconnectSeconds,
+                coordinatorName));
         System.out.println(name + ": done, " + tasks + " task(s)");
         return 0;
     }

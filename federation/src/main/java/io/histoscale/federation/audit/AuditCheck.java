@@ -14,9 +14,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -26,6 +28,11 @@ import java.util.function.Function;
  * parameter chunk must be smaller than {@link #SMALL_BYTES} (less than one 19 × 19 RGB patch: hellos, aggregate
  * results and failures are a few hundred bytes); and parameter chunks must together make up whole buffers whose sizes
  * are exactly the parameter and statistics counts of the model they name, sent in order, nothing more.
+ *
+ * <p>It also checks who got them (each line names the receiver its certificate verified): one site's log throughout,
+ * and, given the plan's {@link Peers}, that the site is one of the plan, that everything but peer hand-offs went to
+ * the plan's coordinator and hand-offs to other sites of the plan. Without a plan, every message that is no hand-off
+ * must have gone to one coordinator throughout; the report lists the names seen either way.
  */
 public final class AuditCheck {
 
@@ -45,11 +52,19 @@ public final class AuditCheck {
      * @param problems   every violation found; empty when the log proves no pixels left
      * @param notes      transfers cut short (a site stopped mid-transfer): no violation, as each chunk still
      *                   belongs to a buffer of the model's exact size
+     * @param receivers  messages per receiver name
      */
     public record Report(long messages, long bytes, Map<String, Long> byType, long transfers, List<String> problems,
-                         List<String> notes) {
+                         List<String> notes, Map<String, Long> receivers) {
         public boolean clean() {
             return problems.isEmpty();
+        }
+    }
+
+    /** Who a plan lets a site talk to: its coordinator's name, and its sites (certificate names). */
+    public record Peers(String coordinator, List<String> sites) {
+        public Peers {
+            sites = List.copyOf(sites);
         }
     }
 
@@ -61,13 +76,23 @@ public final class AuditCheck {
     }
 
     /**
+     * Checks a log without a plan: its messages must have gone to one coordinator.
+     *
+     * @see #verify(Path, Function, Peers)
+     */
+    public static Report verify(Path log, Function<String, BufferSizes> sizes) {
+        return verify(log, sizes, null);
+    }
+
+    /**
      * Checks a log.
      *
      * @param sizes the buffer sizes of a model named in the log ({@code architecture/classes/input}), which the
      *              checker computes independently of the log
+     * @param plan  whom the plan lets the site talk to, or null to require one coordinator throughout
      * @throws UserException when the file is missing
      */
-    public static Report verify(Path log, Function<String, BufferSizes> sizes) {
+    public static Report verify(Path log, Function<String, BufferSizes> sizes, Peers plan) {
         List<String> lines;
         try {
             lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -81,6 +106,7 @@ public final class AuditCheck {
         Map<String, long[]> open = new LinkedHashMap<>(); // transfer/buffer -> {floats received, total}
         Map<String, BufferSizes> cache = new HashMap<>();
         Map<String, Integer> buffersDone = new HashMap<>();
+        Receivers receivers = new Receivers(plan, problems);
         String previous = AuditLog.GENESIS;
         long bytes = 0;
         long transfers = 0;
@@ -113,6 +139,7 @@ public final class AuditCheck {
                 problems.add(where + ": message type '" + type + "' is not one a site may send");
                 continue;
             }
+            receivers.check(where, type, line.path("from").asText(""), line.path("to").asText(""));
             boolean chunk = type.equals(AuditLog.PARAMETER_CHUNK) || type.equals(AuditLog.HANDOFF_CHUNK);
             if (!chunk) {
                 if (size < 0 || size >= SMALL_BYTES) {
@@ -161,6 +188,57 @@ public final class AuditCheck {
         List<String> notes = new ArrayList<>();
         open.forEach((key, state) -> notes.add("transfer " + key + " stopped after " + state[0] + " of " + state[1]
                 + " floats"));
-        return new Report(lines.size(), bytes, byType, transfers, problems, notes);
+        return new Report(lines.size(), bytes, byType, transfers, problems, notes, receivers.seen);
+    }
+
+    /** Checks the sender and receiver of each line; flags each wrong name once. */
+    private static final class Receivers {
+        private final Peers plan;
+        private final List<String> problems;
+        private final Map<String, Long> seen = new TreeMap<>();
+        private final Set<String> flagged = new HashSet<>();
+        private String site;
+        private String coordinator;
+
+        Receivers(Peers plan, List<String> problems) {
+            this.plan = plan;
+            this.problems = problems;
+        }
+
+        void check(String where, String type, String from, String to) {
+            seen.merge(to, 1L, Long::sum);
+            if (site == null) {
+                site = from;
+                if (plan != null && !plan.sites().contains(from)) {
+                    problems.add(where + ": the log of " + from + ", which is not a site of the plan " + plan.sites());
+                }
+            } else if (!from.equals(site)) {
+                flag(where + ": sent by " + from + ", but the log is " + site + "'s", "from " + from);
+            }
+            if (to.isEmpty()) {
+                flag(where + ": " + type + " without a receiver", "to nobody");
+            } else if (type.equals(AuditLog.HANDOFF_CHUNK)) {
+                if (plan != null && (!plan.sites().contains(to) || to.equals(site))) {
+                    flag(where + ": weights handed to " + to + ", not another site of the plan " + plan.sites(),
+                            "to " + to);
+                }
+            } else if (plan != null) {
+                if (!to.equals(plan.coordinator())) {
+                    flag(where + ": " + type + " sent to " + to + ", not the plan's coordinator " + plan.coordinator(),
+                            "to " + to);
+                }
+            } else if (coordinator == null) {
+                coordinator = to;
+            } else if (!to.equals(coordinator)) {
+                flag(where + ": " + type + " sent to " + to + ", but earlier lines to " + coordinator + ": a site "
+                        + "has one coordinator (check the names against the plan)", "to " + to);
+            }
+        }
+
+        private void flag(String problem, String what) {
+            if (flagged.add(what)) {
+                problems.add(problem);
+            }
+        }
     }
 }

@@ -54,8 +54,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * The coordinator: listens for sites over mutual TLS (a site is who its certificate says; only the plan's sites are
- * let in), runs the plan's {@link Strategy} round by round, handles sites that die or time out under the plan's
+ * The coordinator: listens for sites over mutual TLS (a site is who its certificate says; only site certificates get
+ * through the handshake, and only the plan's sites are let in), runs the plan's {@link Strategy} round by round, handles sites that die or time out under the plan's
  * fault policy, checkpoints the global state after every round ({@link RoundCheckpoint}, so a restarted coordinator
  * resumes from its last finished round) and finally scores the result on held-out patches when the plan names some.
  * It never sees pixels: only sites' hellos, weights and aggregate numbers.
@@ -111,15 +111,15 @@ public final class Coordinator implements AutoCloseable {
      */
     public static Coordinator start(Plan plan, Path planDir, Device device, int threads, PrintStream log) {
         Coordinator c = new Coordinator(plan, planDir, device, threads, log);
-        c.listen(Pki.open(planDir.resolve(plan.pki)).member(plan.name));
+        c.listen(Pki.open(planDir.resolve(plan.pki)).member(plan.name, Pki.Role.COORDINATOR));
         return c;
     }
 
     private void listen(Pki.Member me) {
-        InetSocketAddress address = Addresses.parse(plan.listen, "listen");
+        InetSocketAddress address = Addresses.listening(plan.listen, "listen").socket();
         try {
             Files.createDirectories(out);
-            server = NettyServerBuilder.forAddress(address, Tls.server(me))
+            server = NettyServerBuilder.forAddress(address, Tls.server(me, Pki.Role.SITE))
                     .addService(ServerInterceptors.intercept(new SessionService(), Tls.identify()))
                     .maxInboundMessageSize(2 * Chunks.CHUNK_BYTES)
                     .build().start();

@@ -40,13 +40,17 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -55,12 +59,21 @@ import java.util.regex.Pattern;
  *
  * <p>Layout of a PKI folder: {@code ca.crt} and {@code ca.key} (the authority; keep the key off the sites), and per
  * member {@code <name>.crt} and {@code <name>.key} (PKCS#8). A member's name is its certificate's common name (CN),
- * which is how peers know who they talk to. Member certificates serve both as TLS client and server certificates
- * (sites accept peer-to-peer transfers) and name {@code localhost}, {@code 127.0.0.1} and any extra hosts.
+ * which is how peers know who they talk to, and its {@link Role} is the subject's organisational unit (OU), so that a
+ * site's certificate can never pass as the coordinator's:
+ * <ul>
+ *   <li>the coordinator's certificate is a TLS server certificate only ({@code serverAuth}): it never connects to
+ *   anyone, sites connect to it; it names the hosts sites reach it at;</li>
+ *   <li>a site's certificate is a TLS client certificate ({@code clientAuth}) for its session with the coordinator,
+ *   and also a server certificate ({@code serverAuth}) for the hosts it is issued for, where it accepts
+ *   peer-to-peer hand-offs from other sites; issued without hosts it serves nothing.</li>
+ * </ul>
+ * No certificate names a host (not even {@code localhost}) it was not issued for.
  */
 public final class Pki {
 
     public static final String CA = "ca";
+    private static final String ORGANISATION = "HistoScale federation";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Duration VALIDITY = Duration.ofDays(3 * 365);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -92,7 +105,7 @@ public final class Pki {
         try {
             Files.createDirectories(dir);
             KeyPair keys = newKeys();
-            X500Name subject = new X500Name("CN=" + checkName(name) + ",O=HistoScale federation");
+            X500Name subject = new X500Name("CN=" + checkName(name) + ",O=" + ORGANISATION);
             Instant now = Instant.now();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder cert = new JcaX509v3CertificateBuilder(subject, serial(),
@@ -111,16 +124,47 @@ public final class Pki {
         }
     }
 
+    /** What a member does in the federation; recorded in its certificate (OU and extended key usage). */
+    public enum Role {
+        /** Runs the plan: a TLS server for the sites. */
+        COORDINATOR,
+        /** A hospital: a TLS client of the coordinator, and a server of peer-to-peer hand-offs when it has hosts. */
+        SITE;
+
+        /** {@code coordinator} or {@code site}: as written in certificates and on the command line. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * @throws UserException keyed {@code role} for anything but {@code coordinator} or {@code site}
+         */
+        public static Role of(String id) {
+            for (Role r : values()) {
+                if (r.id().equals(id)) {
+                    return r;
+                }
+            }
+            throw UserException.forKey("role", id + ": give coordinator or site");
+        }
+    }
+
     /**
-     * Issues a certificate for a member named {@code name} (its CN), valid for localhost, 127.0.0.1 and
-     * {@code hosts} (DNS names or IP addresses).
+     * Issues a certificate for a member named {@code name} (its CN) in role {@code role}, valid for the TLS server
+     * names {@code hosts} (DNS names or IP addresses) and no others. A coordinator needs at least one: the host sites
+     * reach it at. A site's needs them only to accept peer-to-peer hand-offs (its peer host).
      *
-     * @throws UserException for a bad name, a missing CA key or an existing certificate of that name
+     * @throws UserException for a bad name or host, a coordinator without hosts, a missing CA key or an existing
+     *                       certificate of that name
      */
-    public Member issue(String name, List<String> hosts) {
+    public Member issue(String name, Role role, List<String> hosts) {
         checkName(name);
         if (name.equals(CA)) {
             throw UserException.forKey("name", "ca is the certificate authority's own file name; choose another name");
+        }
+        if (role == Role.COORDINATOR && hosts.isEmpty()) {
+            throw UserException.forKey("host", "missing: the coordinator's certificate must name the host names or IP "
+                    + "addresses sites reach it at (e.g. 127.0.0.1 or coordinator.example.org)");
         }
         Path certFile = dir.resolve(name + ".crt");
         if (Files.exists(certFile)) {
@@ -131,34 +175,46 @@ public final class Pki {
         if (!Files.isRegularFile(caKey)) {
             throw UserException.forKey("pki", dir + " has no ca.key: issue certificates where the authority's key is");
         }
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hosts) {
+            boolean ip = host.matches("[0-9.]+") || host.contains(":");
+            try {
+                names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+            } catch (IllegalArgumentException e) {
+                throw UserException.forKey("host", host + ": not a DNS name or IP address");
+            }
+        }
+        List<KeyPurposeId> purposes = new ArrayList<>();
+        if (role == Role.SITE) {
+            purposes.add(KeyPurposeId.id_kp_clientAuth);
+        }
+        if (!names.isEmpty()) {
+            purposes.add(KeyPurposeId.id_kp_serverAuth);
+        }
         try {
             X509Certificate ca = readCertificate(dir.resolve(CA + ".crt"));
             PrivateKey caPrivate = readKey(caKey);
             KeyPair keys = newKeys();
-            List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, name)));
-            for (String host : hosts) {
-                boolean ip = host.matches("[0-9.]+") || host.contains(":");
-                names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
-            }
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             Instant now = Instant.now();
             X509v3CertificateBuilder cert = new JcaX509v3CertificateBuilder(ca, serial(),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)),
-                    new X500Name("CN=" + name + ",O=HistoScale federation"), keys.getPublic())
+                    new X500Name("CN=" + name + ",OU=" + role.id() + ",O=" + ORGANISATION), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(names.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            if (!names.isEmpty()) {
+                cert.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
+            }
             X509Certificate certificate = sign(cert, caPrivate);
             certificate.verify(ca.getPublicKey());
             writeKey(dir.resolve(name + ".key"), keys.getPrivate());
             writePem(certFile, certificate);
-            return member(name);
+            return member(name, role);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot issue " + name + " in " + dir + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -172,32 +228,91 @@ public final class Pki {
     }
 
     /**
-     * A member's certificate and key files.
+     * A member's certificate and key files, checked to be of {@code role}.
      *
-     * @throws UserException when they are missing
+     * @throws UserException keyed {@code name} when they are missing or the certificate is of another role
      */
-    public Member member(String name) {
+    public Member member(String name, Role role) {
         Path cert = dir.resolve(checkName(name) + ".crt");
         Path key = dir.resolve(name + ".key");
+        String reissue = "histoscale pki issue --pki " + dir + " --name " + name + " --role " + role.id();
         if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
-            throw new UserException("no certificate for " + name + " in " + dir + " (" + cert.getFileName() + ", "
-                    + key.getFileName() + "); issue one with: histoscale pki issue --pki " + dir + " --name " + name);
+            throw UserException.forKey("name", name + ": no certificate in " + dir + " (" + cert.getFileName() + ", "
+                    + key.getFileName() + "); issue one with: " + reissue);
         }
-        return new Member(name, cert, key, caCertificate());
+        Optional<Role> actual;
+        try {
+            actual = role(readCertificate(cert));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cert + ": " + e.getMessage(), e);
+        }
+        if (actual.isEmpty()) {
+            throw UserException.forKey("name", name + ": " + cert + " records no role (it predates roles); delete "
+                    + cert.getFileName() + " and " + key.getFileName() + " and re-issue it with: " + reissue);
+        }
+        if (actual.get() != role) {
+            throw UserException.forKey("name", name + ": " + cert + " is a " + actual.get().id() + " certificate, not "
+                    + "a " + role.id() + "'s; use the " + role.id() + "'s certificate, or issue one with: " + reissue);
+        }
+        return new Member(name, role, cert, key, caCertificate());
     }
 
     /** A member's files: certificate, private key, and the authority's certificate it trusts. */
-    public record Member(String name, Path certificate, Path key, Path ca) {
+    public record Member(String name, Role role, Path certificate, Path key, Path ca) {
+    }
+
+    /**
+     * The role a certificate was issued for: its subject's OU, when its extended key usage agrees (a coordinator's
+     * is no client certificate, a site's is one); empty for anything else.
+     */
+    public static Optional<Role> role(X509Certificate certificate) {
+        RDN[] ou = subject(certificate).getRDNs(BCStyle.OU);
+        if (ou.length != 1) {
+            return Optional.empty();
+        }
+        String id = IETFUtils.valueToString(ou[0].getFirst().getValue());
+        List<String> purposes;
+        try {
+            purposes = certificate.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            return Optional.empty();
+        }
+        boolean client = purposes != null && purposes.contains(KeyPurposeId.id_kp_clientAuth.getId());
+        for (Role r : Role.values()) {
+            if (r.id().equals(id) && client == (r == Role.SITE)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The host names and IP addresses a certificate may serve TLS under (its subject alternative names). */
+    public static List<String> hosts(X509Certificate certificate) {
+        List<String> hosts = new ArrayList<>();
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> n : names) {
+                    hosts.add(String.valueOf(n.get(1)));
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // no usable names: it serves under none
+        }
+        return hosts;
     }
 
     /** The common name (CN) of a certificate's subject: a member's identity. */
     public static String commonName(X509Certificate certificate) {
-        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-        RDN[] cn = subject.getRDNs(BCStyle.CN);
+        RDN[] cn = subject(certificate).getRDNs(BCStyle.CN);
         if (cn.length == 0) {
-            throw new IllegalArgumentException("certificate " + subject + " has no CN");
+            throw new IllegalArgumentException("certificate " + certificate.getSubjectX500Principal() + " has no CN");
         }
         return IETFUtils.valueToString(cn[0].getFirst().getValue());
+    }
+
+    private static X500Name subject(X509Certificate certificate) {
+        return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
     }
 
     public static X509Certificate readCertificate(Path file) throws IOException {

@@ -23,6 +23,10 @@ import io.histoscale.federation.transport.Tls;
 import io.histoscale.model.ModelWeights;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -30,12 +34,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Peer-to-peer cyclical transfer at one site: a server that accepts weights handed over by the previous site (mutual
- * TLS; the sender is who its certificate says), and the client that hands this site's weights to the next one after
- * checking that the certificate at the given address names the expected site. Every chunk handed over is recorded in
- * the site's audit log first.
+ * TLS; only site certificates get in, and the sender is who its certificate says), and the client that hands this
+ * site's weights to the next one after the TLS handshake verified that the server at the given address is that site
+ * (its name and role). Every chunk handed over is recorded in the site's audit log first.
  */
 final class PeerHandoff implements AutoCloseable {
 
@@ -49,14 +54,28 @@ final class PeerHandoff implements AutoCloseable {
     /**
      * Listens on {@code host:port} (port 0: any free one).
      *
-     * @throws UserException keyed {@code peer_port} when it cannot listen
+     * @throws UserException keyed {@code peer_port} when the port is out of range or taken, {@code peer_host} when
+     *                       the site's certificate is not issued for {@code host}
      */
     PeerHandoff(Pki.Member me, AuditLog audit, Consumer<String> log, String host, int port) {
         this.me = me;
         this.audit = audit;
         this.log = log;
+        Addresses.listeningPort(port, "peer_port");
+        List<String> hosts;
         try {
-            server = NettyServerBuilder.forAddress(new Addresses.HostPort(host, port).socket(), Tls.server(me))
+            hosts = Pki.hosts(Pki.readCertificate(me.certificate()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + me.certificate() + ": " + e.getMessage(), e);
+        }
+        if (hosts.stream().noneMatch(h -> sameHost(h, host))) {
+            throw UserException.forKey("peer_host", host + ": " + me.certificate().getFileName() + " is not issued "
+                    + "for it (it names " + (hosts.isEmpty() ? "no host" : String.join(", ", hosts)) + "); to accept "
+                    + "peer-to-peer hand-offs there, issue the site's certificate with that host");
+        }
+        try {
+            server = NettyServerBuilder.forAddress(new Addresses.HostPort(host, port).socket(),
+                            Tls.server(me, Pki.Role.SITE))
                     .addService(ServerInterceptors.intercept(new PeerService(), Tls.identify()))
                     .maxInboundMessageSize(2 * Chunks.CHUNK_BYTES)
                     .build().start();
@@ -84,22 +103,19 @@ final class PeerHandoff implements AutoCloseable {
     }
 
     /**
-     * Streams weights to the site {@code peerName} at {@code peerAddress} after checking its certificate names it.
+     * Streams weights to the site {@code peerName} at {@code peerAddress} once the handshake verified it is that site.
      *
      * @return the bytes sent
-     * @throws IllegalStateException when the peer cannot be reached, is someone else, or does not confirm receipt
+     * @throws RuntimeException when the peer cannot be reached, is someone else, or does not confirm receipt
      */
     long send(String peerAddress, String peerName, String transfer, ModelWeights weights, String model) {
-        Addresses.HostPort to = Addresses.split(peerAddress, "peer address");
-        AtomicReference<String> certified = new AtomicReference<>();
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(to.host(), to.port(), Tls.client(me, certified))
+        Addresses.HostPort to = Addresses.split(peerAddress, "peer_address");
+        Tls.ServerIdentity peer = new Tls.ServerIdentity(peerName, Pki.Role.SITE);
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(to.host(), to.port(), Tls.client(me, peer))
                 .build();
         try {
-            waitReady(channel, System.nanoTime(), 30, peerAddress);
-            if (!peerName.equals(certified.get())) {
-                throw new IllegalStateException("the peer at " + peerAddress + " is " + certified.get() + ", not "
-                        + peerName);
-            }
+            waitReady(channel, System.nanoTime(), 30, peerAddress, peer,
+                    why -> new IllegalStateException("refused " + peerAddress + ": " + why));
             CompletableFuture<HandoffReceipt> receipt = new CompletableFuture<>();
             AtomicReference<Outbox<ParameterChunk>> out = new AtomicReference<>();
             PeerGrpc.newStub(channel).handoff(new ClientResponseObserver<ParameterChunk, HandoffReceipt>() {
@@ -126,7 +142,7 @@ final class PeerHandoff implements AutoCloseable {
                 }
             });
             Chunks.send(transfer, weights, chunk -> {
-                audit.handedOff(chunk, certified.get(), model);
+                audit.handedOff(chunk, peer.verified(), model);
                 out.get().send(chunk);
             });
             out.get().complete();
@@ -142,11 +158,20 @@ final class PeerHandoff implements AutoCloseable {
         }
     }
 
-    /** Waits until a channel is connected (TLS handshake done), retrying promptly. */
-    static void waitReady(ManagedChannel channel, long since, double seconds, String address) {
+    /**
+     * Waits until a channel is connected (TLS handshake done, {@code server} verified), retrying promptly.
+     *
+     * @param refused makes the exception thrown at once when a handshake refused the server, from the reason
+     * @throws UserException when it cannot be reached within {@code seconds}
+     */
+    static void waitReady(ManagedChannel channel, long since, double seconds, String address,
+                          Tls.ServerIdentity server, Function<String, RuntimeException> refused) {
         while (true) {
             ConnectivityState state = channel.getState(true);
-            if (state == ConnectivityState.READY) {
+            if (server.refusal() != null) {
+                throw refused.apply(server.refusal());
+            }
+            if (state == ConnectivityState.READY && server.name().equals(server.verified())) {
                 return;
             }
             if ((System.nanoTime() - since) / 1e9 > seconds) {
@@ -163,6 +188,23 @@ final class PeerHandoff implements AutoCloseable {
                 throw new IllegalStateException("interrupted");
             }
         }
+    }
+
+    /** Whether a certificate's host name or IP address {@code named} is {@code host}. */
+    private static boolean sameHost(String named, String host) {
+        if (named.equalsIgnoreCase(host)) {
+            return true;
+        }
+        boolean literals = isIp(named) && isIp(host);
+        try {
+            return literals && InetAddress.getByName(named).equals(InetAddress.getByName(host)); // literals: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static boolean isIp(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
     }
 
     @Override

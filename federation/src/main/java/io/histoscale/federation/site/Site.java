@@ -2,6 +2,7 @@ package io.histoscale.federation.site;
 
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.histoscale.core.UserException;
@@ -31,10 +32,11 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A hospital's process: holds its own patches, connects to the coordinator over mutual TLS, trains when told to
+ * A hospital's process: holds its own patches, connects to the coordinator over mutual TLS (refusing, in the
+ * handshake and before anything is sent, a server that is not the coordinator it was told: another name, or a
+ * certificate of another role), trains when told to
  * ({@link SiteTraining}: the train module's one loop) and sends back only parameter buffers and aggregate numbers,
  * each outgoing message first recorded in its {@link AuditLog}. With a peer port, it also accepts weights handed over
  * directly by other sites ({@link PeerHandoff}, peer-to-peer cyclical transfer).
@@ -48,11 +50,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Site implements AutoCloseable {
 
+    /** The coordinator's certificate name unless told otherwise (a plan's default {@code name}). */
+    public static final String DEFAULT_COORDINATOR = "coordinator";
     private static final int MAX_MESSAGE = 300;
 
     private final String name;
     private final Pki.Member me;
     private final Addresses.HostPort coordinator;
+    private final String coordinatorName;
     private final SiteTraining training;
     private final double reconnectSeconds;
     private final PrintStream log;
@@ -61,8 +66,9 @@ public final class Site implements AutoCloseable {
 
     private Site(Builder b) {
         this.name = b.name;
-        this.me = b.pki.member(b.name);
+        this.me = b.pki.member(b.name, Pki.Role.SITE);
         this.coordinator = Addresses.split(b.coordinator, "coordinator");
+        this.coordinatorName = b.coordinatorName;
         this.training = new SiteTraining(b.source, b.train, b.validation, b.local);
         this.reconnectSeconds = b.reconnectSeconds;
         this.log = b.log;
@@ -89,7 +95,8 @@ public final class Site implements AutoCloseable {
      * for up to the reconnect time and says hello again.
      *
      * @return tasks completed
-     * @throws UserException when the coordinator cannot be reached within the reconnect time
+     * @throws UserException when the coordinator cannot be reached within the reconnect time, when the server at
+     *                       its address is not the coordinator, or when the coordinator refuses this site
      */
     public int run() {
         int tasks = 0;
@@ -118,9 +125,9 @@ public final class Site implements AutoCloseable {
 
     /** One connection to the coordinator. */
     private final class Session implements AutoCloseable {
-        private final AtomicReference<String> coordinatorName = new AtomicReference<>();
+        private final Tls.ServerIdentity identity = new Tls.ServerIdentity(coordinatorName, Pki.Role.COORDINATOR);
         private final ManagedChannel channel = Grpc.newChannelBuilderForAddress(coordinator.host(),
-                coordinator.port(), Tls.client(me, coordinatorName)).maxInboundMessageSize(2 * Chunks.CHUNK_BYTES)
+                coordinator.port(), Tls.client(me, identity)).maxInboundMessageSize(2 * Chunks.CHUNK_BYTES)
                 .build();
         private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
         private Outbox<SiteMessage> outbox;
@@ -129,7 +136,9 @@ public final class Site implements AutoCloseable {
 
         /** Returns true when told to stop, false when the connection broke. */
         boolean serve(long since) {
-            PeerHandoff.waitReady(channel, since, reconnectSeconds, coordinator.toString());
+            PeerHandoff.waitReady(channel, since, reconnectSeconds, coordinator.toString(), identity,
+                    why -> UserException.forKey("coordinator", coordinator + ": refused before sending anything: "
+                            + why + " (check the address and coordinator_name)"));
             CoordinatorGrpc.newStub(channel).session(new ClientResponseObserver<SiteMessage, CoordinatorMessage>() {
                 @Override
                 public void beforeStart(ClientCallStreamObserver<SiteMessage> requests) {
@@ -157,11 +166,12 @@ public final class Site implements AutoCloseable {
                 send(SiteMessage.newBuilder().setHello(Hello.newBuilder().setTrainSamples(training.train().length)
                         .setValidationSamples(training.validation().length)
                         .addAllLabels(training.source().labelNames()).setPeerAddress(peerAddress())).build());
-                say("joined %s as %s (%d training, %d validation patches)", coordinatorName.get(), name,
+                say("connected to %s as %s (%d training, %d validation patches)", identity.verified(), name,
                         training.train().length, training.validation().length);
                 while (true) {
                     Inbound next = inbox.take();
                     if (!(next instanceof Inbound.Message m)) {
+                        refuseIfDenied(next);
                         if (next instanceof Inbound.Broken b) {
                             say("connection lost: %s", b.cause().getMessage());
                         }
@@ -186,8 +196,27 @@ public final class Site implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return true;
             } catch (IllegalStateException e) {
+                try {
+                    refuseIfDenied(inbox.poll(2, TimeUnit.SECONDS)); // why the stream closed, when the coordinator said
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
                 say("connection lost while sending: %s", e.getMessage());
                 return false;
+            }
+        }
+
+        /**
+         * Stops the site when the coordinator denied it (it is not a site of the coordinator's plan): coming back
+         * would not change that.
+         */
+        private void refuseIfDenied(Inbound next) {
+            if (next instanceof Inbound.Broken b && Status.fromThrowable(b.cause()).getCode()
+                    == Status.Code.PERMISSION_DENIED) {
+                String why = String.valueOf(Status.fromThrowable(b.cause()).getDescription()).replaceAll("\\s+", " ");
+                throw new UserException("the coordinator at " + coordinator + " (" + identity.verified() + ") refused "
+                        + name + ": " + (why.length() > MAX_MESSAGE ? why.substring(0, MAX_MESSAGE) : why));
             }
         }
 
@@ -272,7 +301,7 @@ public final class Site implements AutoCloseable {
         }
 
         private void send(SiteMessage message) {
-            audit.sent(message, coordinatorName.get(), model);
+            audit.sent(message, identity.verified(), model);
             outbox.send(message);
         }
 
@@ -305,6 +334,7 @@ public final class Site implements AutoCloseable {
         private String name;
         private Pki pki;
         private String coordinator;
+        private String coordinatorName = DEFAULT_COORDINATOR;
         private PatchSource source;
         private long[] train;
         private long[] validation = new long[0];
@@ -327,6 +357,15 @@ public final class Site implements AutoCloseable {
 
         public Builder setCoordinator(String hostPort) {
             this.coordinator = hostPort;
+            return this;
+        }
+
+        /**
+         * The name (certificate CN) of the coordinator at {@link #setCoordinator}'s address, default
+         * {@code coordinator}: the site talks to nobody else there.
+         */
+        public Builder optCoordinatorName(String name) {
+            this.coordinatorName = name;
             return this;
         }
 

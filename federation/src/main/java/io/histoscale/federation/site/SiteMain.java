@@ -4,6 +4,7 @@ import io.histoscale.core.UserException;
 import io.histoscale.federation.Partition;
 import io.histoscale.federation.TestData;
 import io.histoscale.federation.pki.Pki;
+import io.histoscale.federation.transport.Addresses;
 import io.histoscale.model.EngineSettings;
 import io.histoscale.model.TorchEngine;
 import io.histoscale.train.DataSources;
@@ -28,10 +29,19 @@ public final class SiteMain {
      * @param indices     file of the patch indices this site holds (one a line), or null for all labelled patches
      * @param out         folder of the site's audit log ({@code audit.jsonl})
      * @param peerPort    port for peer-to-peer handoffs (0: any free one; negative: none)
+     * @param coordinatorName the coordinator's certificate name: the site talks to nobody else at {@code coordinator}
      */
     public record Options(Path data, String name, String coordinator, Path pki, Path indices, double valFraction,
                           long seed, int threads, String device, int workers, String peerHost, int peerPort, Path out,
-                          double reconnectSeconds) {
+                          double reconnectSeconds, String coordinatorName) {
+
+        /** Options for a coordinator named {@code coordinator}, the default. */
+        public Options(Path data, String name, String coordinator, Path pki, Path indices, double valFraction,
+                       long seed, int threads, String device, int workers, String peerHost, int peerPort, Path out,
+                       double reconnectSeconds) {
+            this(data, name, coordinator, pki, indices, valFraction, seed, threads, device, workers, peerHost, peerPort,
+                    out, reconnectSeconds, Site.DEFAULT_COORDINATOR);
+        }
 
         /** Command-line arguments that give these options to {@link #main}. */
         public List<String> toArgs() {
@@ -39,7 +49,8 @@ public final class SiteMain {
                     coordinator, "--pki", pki.toString(), "--val-fraction", Double.toString(valFraction), "--seed",
                     Long.toString(seed), "--threads", Integer.toString(threads), "--device", device, "--workers",
                     Integer.toString(workers), "--peer-host", peerHost, "--peer-port", Integer.toString(peerPort),
-                    "--out", out.toString(), "--reconnect-seconds", Double.toString(reconnectSeconds)));
+                    "--out", out.toString(), "--reconnect-seconds", Double.toString(reconnectSeconds),
+                    "--coordinator-name", coordinatorName));
             if (indices != null) {
                 args.addAll(List.of("--indices", indices.toString()));
             }
@@ -50,8 +61,16 @@ public final class SiteMain {
     private SiteMain() {
     }
 
-    /** Opens the data, serves the coordinator until told to stop; returns the tasks done. */
+    /**
+     * Checks the addresses, opens the data, serves the coordinator until told to stop; returns the tasks done.
+     *
+     * @throws UserException for a bad address or port (before anything starts), and as {@link Site#run}
+     */
     public static int run(Options o) {
+        Addresses.split(o.coordinator(), "coordinator");
+        if (o.peerPort() >= 0) {
+            Addresses.listeningPort(o.peerPort(), "peer_port");
+        }
         TorchEngine.start(new EngineSettings(o.threads(), 1, (int) o.seed()));
         Pki pki = Pki.open(o.pki());
         try (DataSources.Opened opened = DataSources.open(o.data(), 0)) {
@@ -61,7 +80,7 @@ public final class SiteMain {
             try (Site site = Site.builder().setName(o.name()).setPki(pki).setCoordinator(o.coordinator())
                     .setData(opened.source(), parts[0], parts[1]).setAuditLog(o.out().resolve("audit.jsonl"))
                     .optLocalSettings(local(o)).optPeer(o.peerHost(), o.peerPort())
-                    .optReconnectSeconds(o.reconnectSeconds()).build()) {
+                    .optReconnectSeconds(o.reconnectSeconds()).optCoordinatorName(o.coordinatorName()).build()) {
                 return site.run();
             }
         }
@@ -83,7 +102,8 @@ public final class SiteMain {
                     a.getOrDefault("device", "cpu"), Integer.parseInt(a.getOrDefault("workers", "1")),
                     a.getOrDefault("peer-host", "127.0.0.1"), Integer.parseInt(a.getOrDefault("peer-port", "-1")),
                     Path.of(a.getOrDefault("out", "site-" + a.get("name"))),
-                    Double.parseDouble(a.getOrDefault("reconnect-seconds", "120")));
+                    Double.parseDouble(a.getOrDefault("reconnect-seconds", "120")),
+                    a.getOrDefault("coordinator-name", Site.DEFAULT_COORDINATOR));
             run(o);
             System.exit(0);
         } catch (UserException e) {
