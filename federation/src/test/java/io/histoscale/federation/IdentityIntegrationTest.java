@@ -117,6 +117,29 @@ class IdentityIntegrationTest {
         assertThat(log.toString().split("refused hospital-c", -1)).hasSize(2);
     }
 
+    /** A site whose patches do not fit the plan's model (3 classes for 2) is told so once and stops too. */
+    @Test
+    void aSiteWhosePatchesDoNotFitThePlansModelStops() throws Exception {
+        Path threeClasses = SyntheticPatches.builder().labels(List.of("normal", "tumour", "other"), 1).slides(2)
+                .perSlide(8).size(24).write(dir.resolve("three-classes"));
+        int port = freePort();
+        Plan plan = Fixtures.plan("fedavg", dir.resolve("misfit"), pki, port, store, List.of("hospital-a"));
+        Path siteDir = dir.resolve("misfit-hospital-a");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (Coordinator coordinator = Coordinator.start(plan, Path.of("."), Device.cpu(), 1,
+                new PrintStream(log, true)); SiteProcesses sites = new SiteProcesses()) {
+            SiteMain.Options o = options("hospital-a", port, siteDir);
+            Process site = sites.start(new SiteMain.Options(threeClasses, o.name(), o.coordinator(), o.pki(), null,
+                    o.valFraction(), o.seed(), 1, "cpu", 1, o.peerHost(), o.peerPort(), siteDir, 120));
+            assertThat(site.waitFor(60, TimeUnit.SECONDS)).as("the refused site stops instead of retrying").isTrue();
+            assertThat(site.exitValue()).isEqualTo(2);
+        } finally {
+            System.out.print(log);
+        }
+        assertThat(Files.readString(siteDir.resolve("site.log"))).contains("refused hospital-a")
+                .contains("classes").doesNotContain("reconnecting");
+    }
+
     static SiteMain.Options withCoordinatorName(SiteMain.Options o, String coordinatorName) {
         return new SiteMain.Options(o.data(), o.name(), o.coordinator(), o.pki(), o.indices(), o.valFraction(),
                 o.seed(), o.threads(), o.device(), o.workers(), o.peerHost(), o.peerPort(), o.out(),
