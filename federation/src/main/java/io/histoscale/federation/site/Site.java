@@ -208,12 +208,14 @@ public final class Site implements AutoCloseable {
         }
 
         /**
-         * Stops the site when the coordinator denied it (it is not a site of the coordinator's plan): coming back
-         * would not change that.
+         * Stops the site when the coordinator refused it — it is not a site of the coordinator's plan
+         * (PERMISSION_DENIED), or its patches do not fit the plan's model (FAILED_PRECONDITION): coming back would
+         * not change either.
          */
         private void refuseIfDenied(Inbound next) {
-            if (next instanceof Inbound.Broken b && Status.fromThrowable(b.cause()).getCode()
-                    == Status.Code.PERMISSION_DENIED) {
+            Status.Code code = next instanceof Inbound.Broken b ? Status.fromThrowable(b.cause()).getCode() : null;
+            if (code == Status.Code.PERMISSION_DENIED || code == Status.Code.FAILED_PRECONDITION) {
+                Inbound.Broken b = (Inbound.Broken) next;
                 String why = String.valueOf(Status.fromThrowable(b.cause()).getDescription()).replaceAll("\\s+", " ");
                 throw new UserException("the coordinator at " + coordinator + " (" + identity.verified() + ") refused "
                         + name + ": " + (why.length() > MAX_MESSAGE ? why.substring(0, MAX_MESSAGE) : why));
