@@ -1,15 +1,11 @@
 package io.histoscale.staging;
 
 import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Csv;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,33 +57,25 @@ public final class StageTable {
     }
 
     /**
-     * Reads a stage_labels.csv. Tolerates a missing header, blank lines, spaces around fields, Windows line ends and
-     * a byte-order mark; anything else unexpected is an error naming the file and line.
+     * Reads a stage_labels.csv as CSV ({@link Csv}: quoted fields, Windows line ends, a byte-order mark). Tolerates a
+     * missing header, blank lines and spaces around fields; anything else unexpected is an error naming the file and
+     * line.
      */
     public static StageTable read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserException("stage table " + file + " does not exist: check the path", e);
-        } catch (MalformedInputException e) {
-            throw new UserException("stage table " + file + " is not UTF-8 text: save it as CSV (UTF-8)", e);
-        } catch (IOException e) {
-            throw new UserException("cannot read stage table " + file + ": " + e.getMessage(), e);
-        }
         Map<String, PnStage> patients = new LinkedHashMap<>();
         Map<String, SlideLabel> slides = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new LinkedHashMap<>();
-        for (int n = 1; n <= lines.size(); n++) {
-            String line = lines.get(n - 1).replace("\uFEFF", "").strip();
-            if (line.isEmpty() || (n == 1 && line.replace(" ", "").equalsIgnoreCase(HEADER))) continue;
+        for (Csv.Row row : Csv.read(file, "stage table")) {
+            int n = row.line();
+            List<String> fields = row.fields().stream().map(String::strip).toList();
+            if (n == 1 && String.join(",", fields).equalsIgnoreCase(HEADER)) continue;
             String where = "stage table " + file + " line " + n + ": ";
-            String[] fields = line.split(",", -1);
-            if (fields.length != 2) {
+            if (fields.size() != 2) {
                 throw new UserException(where + "expected two fields, NAME,STAGE (e.g. patient_000.zip,pN1 or "
-                        + "patient_000_node_0.tif,macro), found " + fields.length + ": '" + line + "'");
+                        + "patient_000_node_0.tif,macro), found " + fields.size() + ": '" + String.join(",", fields)
+                        + "'");
             }
-            String name = fields[0].strip(), value = fields[1].strip();
+            String name = fields.get(0), value = fields.get(1);
             Integer before = firstLine.putIfAbsent(name, n);
             if (before != null) {
                 throw new UserException(where + name + " is listed again (first on line " + before + "): keep one row");
