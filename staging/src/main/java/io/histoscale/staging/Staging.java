@@ -38,7 +38,7 @@ public final class Staging {
         }
         Stager stager = Stager.builder().optInference(inference.build())
                 .optDetector(LesionDetector.builder().optThreshold(request.threshold()).build())
-                .optReport(report.build()).optOpener(Tiling.opener(request.backend(), null)).build();
+                .optReport(report.build()).optOpener(Tiling.opener(request.backend(), request.assumeMpp())).build();
         try (RunClassifier classifier = RunClassifier.load(request.model(), request.device(),
                 request.threads() > 0 ? request.threads() : cores, request.mpp())) {
             return stager.run(files, classifier, request.out(), listener);
