@@ -71,4 +71,18 @@ class StageCommandTest {
         assertThat(some.err()).contains("failed: ").contains("patient_000_node_0.tif").contains("--assume-mpp")
                 .doesNotContain("assume_mpp");
     }
+
+    @Test
+    void aTruthThatDoesNotMatchTheSlidesIsRefusedAtOnceAndNothingIsWritten() throws java.io.IOException {
+        Path slide = slide("patient_004_node_0.tif", true);
+        Path truth = java.nio.file.Files.writeString(dir.resolve("truth.csv"), "patient,stage\npatient_000.zip,pN1\n");
+        Path out = dir.resolve("mismatch");
+        long t0 = System.nanoTime();
+        CliTest.Run r = stage(out, "--slides", slide.toString(), "--truth", truth.toString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("histoscale: error: --truth").contains("patient_004").doesNotContain("\tat ");
+        assertThat(seconds).isLessThan(1.0);
+        assertThat(out).doesNotExist();
+    }
 }
