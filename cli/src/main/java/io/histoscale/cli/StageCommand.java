@@ -89,6 +89,7 @@ final class StageCommand implements Callable<Integer> {
 
     Stager.Outcome stage() {
         StageRequest request = request();
+        Staging.check(request); // a truth or slide names that do not fit fail here, before the progress bar
         int slideCount = SlideFiles.expand(request.slides()).size();
         Stager.Outcome o;
         try (ProgressBar bar = ProgressBars.bar("stage", slideCount, "slides")) {
