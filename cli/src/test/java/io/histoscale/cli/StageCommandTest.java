@@ -85,4 +85,64 @@ class StageCommandTest {
         assertThat(seconds).isLessThan(1.0);
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void evaluateRefusesPatchesAtAnotherMagnificationAndWarnsWhenItCannotTell() throws java.io.IOException {
+        CliTest.Run same = CliTest.run("evaluate", "--model", model.toString(), "--data", dir.resolve("store").toString(),
+                "--threads", "1", "--workers", "1");
+        assertThat(same.status()).as(same.err()).isZero();
+        assertThat(same.err()).doesNotContain("warning");
+
+        Path coarse = SyntheticPatches.builder().slides(2).perSlide(8).size(32).mpp(2.0).seed(3)
+                .write(dir.resolve("store-2um"));
+        CliTest.Run other = CliTest.run("evaluate", "--model", model.toString(), "--data", coarse.toString(),
+                "--threads", "1", "--workers", "1");
+        assertThat(other.status()).isEqualTo(2);
+        assertThat(other.err()).contains("2 µm/px").contains("8 µm/px").doesNotContain("\tat ");
+
+        // an image folder records no µm/px: scored, with a warning naming the model's
+        Path folder = dir.resolve("folder");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        for (String label : java.util.List.of("normal", "tumour")) {
+            java.nio.file.Files.createDirectories(folder.resolve(label));
+            for (int i = 0; i < 3; i++) {
+                byte[] rgb = SyntheticPatches.patch(32, label.equals("tumour"), random);
+                javax.imageio.ImageIO.write(io.histoscale.dataset.Pixels.toImage(rgb, 32, 32, 3), "png",
+                        folder.resolve(label + "/p" + i + ".png").toFile());
+            }
+        }
+        CliTest.Run unknown = CliTest.run("evaluate", "--model", model.toString(), "--data", folder.toString(),
+                "--threads", "1", "--workers", "1");
+        assertThat(unknown.status()).as(unknown.err()).isZero();
+        assertThat(unknown.err()).contains("warning").contains("µm/px").contains("8 µm/px");
+    }
+
+    @Test
+    void stageRefusesAnMppOtherThanTheModelsAndNamesBoth() {
+        Path slide = slide("patient_005_node_0.tif", true);
+        CliTest.Run r = stage(dir.resolve("mpp16"), "--slides", slide.toString(), "--mpp", "16");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--mpp").contains("16 µm/px").contains("8 µm/px").doesNotContain("\tat ");
+        assertThat(dir.resolve("mpp16")).doesNotExist();
+    }
+
+    @Test
+    void aRunThatSaysMacenkoButRecordsNoStainsIsRefused() throws java.io.IOException {
+        Path copy = dir.resolve("run-no-stains");
+        java.nio.file.Files.createDirectories(copy);
+        try (var files = java.nio.file.Files.list(model)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                java.nio.file.Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        var run = (com.fasterxml.jackson.databind.node.ObjectNode) io.histoscale.core.Json.MAPPER
+                .readTree(copy.resolve("run.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("config")).put("stainNormalisation", "macenko");
+        run.remove("stainReference");
+        io.histoscale.core.Json.MAPPER.writeValue(copy.resolve("run.json").toFile(), run);
+        CliTest.Run r = CliTest.run("evaluate", "--model", copy.toString(), "--data", dir.resolve("store").toString(),
+                "--threads", "1", "--workers", "1");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("macenko").contains("stain");
+    }
 }
