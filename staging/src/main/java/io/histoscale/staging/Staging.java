@@ -32,8 +32,9 @@ public final class Staging {
     }
 
     /**
-     * Checks in well under a second what would otherwise fail after the inference: the slides exist and name their
-     * patients, and the truth table reads and matches them ({@link Stager#check}).
+     * Checks in well under a second what would otherwise fail after loading the model or after the inference: the
+     * model's record and µm per pixel ({@link RunClassifier#check}), the slides exist and name their patients, and
+     * the truth table reads and matches them ({@link Stager#check}).
      *
      * @throws io.histoscale.core.UserException listing what does not match
      */
@@ -45,6 +46,7 @@ public final class Staging {
     }
 
     private static Prepared prepare(StageRequest request) {
+        RunClassifier.check(request.model(), request.mpp());
         List<Path> files = SlideFiles.expand(request.slides());
         SlideInference.Builder inference = SlideInference.builder().optBatchSize(request.batch());
         if (request.stride() > 0) {

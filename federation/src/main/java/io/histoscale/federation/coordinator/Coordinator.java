@@ -165,6 +165,7 @@ public final class Coordinator implements AutoCloseable {
      * address (they reconnect), e.g. to run several plans with the same site processes.
      */
     public Summary run(boolean resume, boolean stopSites) {
+        checkTestData(); // before the engine starts and sites are waited for: a misfit fails at once
         TorchEngine.start(new EngineSettings(threads, 1, training.seed()));
         GlobalState state;
         double previousSeconds = 0;
@@ -286,12 +287,26 @@ public final class Coordinator implements AutoCloseable {
         return t.build();
     }
 
+    /** Where the plan's test paths start from. */
+    private Path testBase() {
+        return out.getParent() == null ? Path.of(".") : out.getParent();
+    }
+
+    /** Opens the plan's test data and checks them against the plan's model, so that a misfit fails before round 1. */
+    private void checkTestData() {
+        if (plan.test == null || plan.test.data == null) {
+            return;
+        }
+        try (TestData data = TestData.open(testBase(), plan.test)) {
+            Evaluator.check(data.source(), data.opened().info().path(), plan.model);
+        }
+    }
+
     private JsonNode evaluate(GlobalState state) {
         if (plan.test == null || plan.test.data == null) {
             return null;
         }
-        Path base = out.getParent() == null ? Path.of(".") : out.getParent();
-        TestData data = TestData.open(base, plan.test);
+        TestData data = TestData.open(testBase(), plan.test);
         try (data; Evaluator evaluator = new Evaluator(data.source(), data.indices(), plan.model, training, device,
                 threads)) {
             var predictions = strategy.predict(state, evaluator::score);
