@@ -187,6 +187,7 @@ public final class Coordinator implements AutoCloseable {
             throw new UserException("no site joined within " + (int) plan.faults.joinTimeoutSeconds + " s: start "
                     + "them with histoscale site --coordinator HOST:" + port());
         }
+        checkTestDataAgainstSites();
         long start = System.nanoTime(); // wall time counts training rounds, not the wait for sites to start
         List<String> skipped = new ArrayList<>();
         for (int round = state.round() + 1; ; round++) {
@@ -299,6 +300,17 @@ public final class Coordinator implements AutoCloseable {
         }
         try (TestData data = TestData.open(testBase(), plan.test)) {
             Evaluator.check(data.source(), data.opened().info().path(), plan.model);
+        }
+    }
+
+    /** Compares the test patches with the sites' patches ({@link TestDataCheck}) before round 1; logs warnings. */
+    private void checkTestDataAgainstSites() {
+        if (plan.test == null || plan.test.data == null) {
+            return;
+        }
+        try (TestData data = TestData.open(testBase(), plan.test)) {
+            TestDataCheck.check(data.source(), data.opened().info().path(), sites.hellos(),
+                    w -> say("warning: %s", w));
         }
     }
 
