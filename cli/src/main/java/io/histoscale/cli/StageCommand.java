@@ -129,6 +129,7 @@ final class StageCommand implements Callable<Integer> {
         });
         System.out.printf(Locale.ROOT, "inference: %d patches in %.1f s (%.0f patches/s), %.0f %% of it waiting on slide reads%n",
                 o.patches(), o.seconds(), o.patches() / Math.max(o.seconds(), 1e-9), 100 * o.ioWaitSeconds() / Math.max(o.seconds(), 1e-9));
+        o.written().predicted().warnings().forEach(w -> System.err.println("histoscale: warning: " + w));
         o.failed().forEach(f -> System.err.println("failed: " + f.slide() + ": " + ConfigFlags.word(f.message(), spec)));
         System.out.println("report: " + o.written().html().toAbsolutePath());
     }

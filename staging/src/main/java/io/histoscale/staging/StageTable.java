@@ -8,6 +8,7 @@ import io.histoscale.slide.camelyon.SlideLabel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class StageTable {
     public static final String HEADER = "patient,stage";
-    private static final Pattern SLIDE = Pattern.compile("(.+)_node_\\d+(\\.[A-Za-z0-9]+)?");
+    private static final Pattern SLIDE = Pattern.compile("(.+)_node_(\\d+)(\\.[A-Za-z0-9]+)?");
+    /** Lymph nodes per patient in Camelyon17: a patient with more is probably a naming mistake. */
+    public static final int NODES_PER_PATIENT = 5;
     private static final String ZIP = ".zip";
 
     private final Map<String, PnStage> patientRows;
@@ -52,6 +55,9 @@ public final class StageTable {
     public static StageTable ofSlides(Map<String, SlideLabel> slideLabels) {
         slideLabels.keySet().forEach(name -> {
             if (patientOf(name) == null) throw new UserException(unnamedPatient(name));
+        });
+        sameNodes(slideLabels.keySet()).stream().findFirst().ifPresent(names -> {
+            throw new UserException(sameNode(names));
         });
         return new StageTable(Map.of(), slideLabels);
     }
@@ -92,6 +98,9 @@ public final class StageTable {
                 throw new UserException(where + e.getMessage(), e);
             }
         }
+        sameNodes(slides.keySet()).stream().findFirst().ifPresent(names -> {
+            throw new UserException("stage table " + file + ": " + sameNode(names));
+        });
         if (patients.isEmpty() && slides.isEmpty()) {
             throw new UserException("stage table " + file + " has no rows: expected '" + HEADER
                     + "' followed by rows such as patient_000.zip,pN1 or patient_000_node_0.tif,macro");
@@ -103,6 +112,45 @@ public final class StageTable {
     public static String patientOf(String slideName) {
         Matcher m = SLIDE.matcher(slideName);
         return m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * Slide names that are the same node of the same patient ({@code patient_000_node_1.tif} and
+     * {@code patient_000_node_1.svs}), each group sorted; names that do not say their patient are left out.
+     */
+    public static List<List<String>> sameNodes(Collection<String> slideNames) {
+        Map<String, List<String>> byNode = new TreeMap<>();
+        for (String name : slideNames) {
+            Matcher m = SLIDE.matcher(name);
+            if (m.matches()) {
+                byNode.computeIfAbsent(m.group(1) + "_node_" + m.group(2).replaceFirst("^0+(?=\\d)", ""),
+                        k -> new ArrayList<>())
+                        .add(name);
+            }
+        }
+        return byNode.values().stream().filter(names -> names.size() > 1).map(names -> names.stream().sorted()
+                .toList()).toList();
+    }
+
+    /** What is wrong with slides that are one node, and what to do. */
+    static String sameNode(List<String> names) {
+        return String.join(" and ", names) + " are the same node of patient " + patientOf(names.get(0))
+                + ": counted twice, a positive node could change the stage; keep one";
+    }
+
+    /**
+     * What is unusual but not wrong: patients with more than {@value #NODES_PER_PATIENT} nodes (Camelyon17's count),
+     * usually slides named after the wrong patient or node, each naming the patient and its slides.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        slidesByPatient().forEach((patient, names) -> {
+            if (names.size() > NODES_PER_PATIENT) {
+                warnings.add(patient + " has " + names.size() + " nodes, Camelyon17 patients have "
+                        + NODES_PER_PATIENT + " (" + String.join(", ", names) + "): check the slide names");
+            }
+        });
+        return warnings;
     }
 
     /** Slide labels by slide file name, sorted by name. */

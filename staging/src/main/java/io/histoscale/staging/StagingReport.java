@@ -110,9 +110,9 @@ public final class StagingReport {
 
     /**
      * Checks, before any slide is read, that the report can be written for slides of these names and compared with
-     * the truth: each name says its patient ({@code PATIENT_node_N.EXT}), no two slides share a name, and the truth
-     * (when given) has a stage for every slide's patient and, for a patient it lists slides of, a row for each slide
-     * given (a slide it does not list is usually a renamed or converted file, whose label would go uncompared).
+     * the truth: each name says its patient ({@code PATIENT_node_N.EXT}), no two slides share a name or a node, and the
+     * truth (when given) has a stage for every slide's patient and, for a patient it lists slides of, a row for each
+     * slide given (a slide it does not list is usually a renamed or converted file, whose label would go uncompared).
      *
      * @throws UserException keyed {@code slides} or {@code truth}, listing everything that does not match
      */
@@ -129,6 +129,8 @@ public final class StagingReport {
             problems.add(list(twice) + (twice.size() == 1 ? " is" : " are") + " given twice (a slide name is its "
                     + "file name; give each slide once)");
         }
+        StageTable.sameNodes(slideNames.stream().distinct().toList())
+                .forEach(names -> problems.add(StageTable.sameNode(names)));
         if (!problems.isEmpty()) {
             throw UserException.forKey("slides", "cannot be staged: " + String.join("; ", problems));
         }

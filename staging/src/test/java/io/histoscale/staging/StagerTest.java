@@ -95,20 +95,21 @@ class StagerTest {
     @Test
     void slideNamesThatDoNotNameTheirPatientAreRefusedBeforeAnySlideIsRead() throws IOException {
         Path a = dir.resolve("a/tumor_001.tif"), b = dir.resolve("b/patient_000_node_0.tif"),
-                c = dir.resolve("c/patient_000_node_0.tif");
-        for (Path p : List.of(a, b, c)) {
+                c = dir.resolve("c/patient_000_node_0.tif"), d = dir.resolve("d/patient_000_node_0.svs");
+        for (Path p : List.of(a, b, c, d)) {
             Files.createDirectories(p.getParent());
             Files.writeString(p, "never read");
         }
         AtomicInteger started = new AtomicInteger();
-        assertThatThrownBy(() -> Stager.builder().build().run(List.of(a, b, c), new SlideInferenceTest.DarknessRule(),
+        assertThatThrownBy(() -> Stager.builder().build().run(List.of(a, b, c, d), new SlideInferenceTest.DarknessRule(),
                 dir.resolve("report"), new Stager.Listener() {
                     @Override
                     public void slideStarted(String slide, int index, int total) {
                         started.incrementAndGet();
                     }
                 })).isInstanceOf(UserException.class).hasMessageContaining("tumor_001.tif")
-                .hasMessageContaining("PATIENT_node_N").hasMessageContaining("patient_000_node_0.tif");
+                .hasMessageContaining("PATIENT_node_N").hasMessageContaining("patient_000_node_0.tif")
+                .hasMessageContaining("patient_000_node_0.svs").hasMessageContaining("same node");
         assertThat(started).hasValue(0);
     }
 }
