@@ -95,7 +95,7 @@ public final class Evaluation {
      */
     public Result evaluate(PatchSource source, Part part, String device, int threads, int batchSize, int workers,
                            IntConsumer progress) {
-        check(source, "the data");
+        check(source, String.valueOf(source));
         long[] indices = switch (part) {
             case ALL -> LongStream.range(0, source.size()).toArray();
             case TRAIN -> Groups.indices(source, run.split().groupBy(), run.split().trainGroups());
