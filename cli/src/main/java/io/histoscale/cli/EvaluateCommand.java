@@ -61,6 +61,8 @@ final class EvaluateCommand implements Callable<Integer> {
         int size = patchSize > 0 ? patchSize : evaluation.run().data().width();
         Evaluation.Result r;
         try (DataSources.Opened opened = DataSources.open(data, size)) {
+            evaluation.check(opened.source(), data.toString())
+                    .forEach(w -> System.err.println("histoscale: warning: " + w));
             try (ProgressBar bar = ProgressBars.bar("evaluate", opened.source().size(), "patches")) {
                 r = evaluation.evaluate(opened.source(), split, device, threads != null ? threads : cores, batch,
                         workers != null ? workers : Math.max(1, cores / 2), bar::stepBy);

@@ -40,8 +40,13 @@ final class PnCommand implements Callable<Integer> {
             throw new UserException("stage table " + slideLabels + " has no slide rows: give slide labels as"
                     + " PATIENT_node_N.tif,LABEL (e.g. patient_000_node_0.tif,macro)");
         }
+        labels.warnings().forEach(w -> System.err.println("histoscale: warning: " + slideLabels + ": " + w));
         StageTable predicted = StageTable.ofSlides(labels.slideLabels());
-        Agreement a = truth == null ? null : Agreement.of(predicted, StageTable.read(truth));
+        StageTable trueTable = truth == null ? null : StageTable.read(truth);
+        if (trueTable != null) {
+            trueTable.warnings().forEach(w -> System.err.println("histoscale: warning: " + truth + ": " + w));
+        }
+        Agreement a = trueTable == null ? null : Agreement.of(predicted, trueTable);
         System.out.print(predicted.toPatientCsv());
         if (out != null) predicted.write(out);
         if (a != null) {

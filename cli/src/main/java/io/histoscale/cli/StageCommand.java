@@ -10,8 +10,10 @@ import io.histoscale.staging.Stager;
 import io.histoscale.staging.Staging;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +27,9 @@ import java.util.stream.Collectors;
         "Whole-slide heatmaps -> lesions in mm -> slide labels -> patient pN stage (Camelyon17 rules), with report.html.",
         "A slide that cannot be read is reported (exit status 1) and the others are staged."})
 final class StageCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Training run folder.")
     Path model;
@@ -47,6 +52,9 @@ final class StageCommand implements Callable<Integer> {
 
     @Option(names = "--mpp", description = "µm/px of the model's patches (default: from the store it was trained on).")
     Double mpp;
+
+    @Option(names = "--assume-mpp", description = "Micrometres per pixel for slides whose file does not say.")
+    Double assumeMpp;
 
     @Option(names = "--batch", description = "Inference batch (default ${DEFAULT-VALUE}).")
     int batch;
@@ -72,7 +80,7 @@ final class StageCommand implements Callable<Integer> {
     /** The request the options describe. */
     StageRequest request() {
         StageRequest.Builder b = StageRequest.builder(model, slides, out).optTruth(truth).optThreshold(threshold)
-                .optMpp(mpp).optBatch(batch).optDevice(device);
+                .optMpp(mpp).optAssumeMpp(assumeMpp).optBatch(batch).optDevice(device);
         if (stride != null) b.optStride(stride);
         if (threads != null) b.optThreads(threads);
         if (readers != null) b.optReaders(readers);
@@ -81,6 +89,7 @@ final class StageCommand implements Callable<Integer> {
 
     Stager.Outcome stage() {
         StageRequest request = request();
+        Staging.check(request); // a truth or slide names that do not fit fail here, before the progress bar
         int slideCount = SlideFiles.expand(request.slides()).size();
         Stager.Outcome o;
         try (ProgressBar bar = ProgressBars.bar("stage", slideCount, "slides")) {
@@ -93,11 +102,11 @@ final class StageCommand implements Callable<Integer> {
             });
             bar.stepTo(slideCount);
         }
-        print(o);
+        print(o, spec);
         return o;
     }
 
-    static void print(Stager.Outcome o) {
+    static void print(Stager.Outcome o, CommandSpec spec) {
         Map<String, List<SlideResult>> byPatient = new TreeMap<>();
         for (SlideResult s : o.slides()) byPatient.computeIfAbsent(StageTable.patientOf(s.slideName()), p -> new java.util.ArrayList<>()).add(s);
         System.out.printf("%-14s %-9s %s%n", "patient", "stage", "slides (label, largest lesion mm)");
@@ -120,7 +129,8 @@ final class StageCommand implements Callable<Integer> {
         });
         System.out.printf(Locale.ROOT, "inference: %d patches in %.1f s (%.0f patches/s), %.0f %% of it waiting on slide reads%n",
                 o.patches(), o.seconds(), o.patches() / Math.max(o.seconds(), 1e-9), 100 * o.ioWaitSeconds() / Math.max(o.seconds(), 1e-9));
-        o.failed().forEach(f -> System.err.println("failed: " + f.slide() + ": " + f.message()));
+        o.written().predicted().warnings().forEach(w -> System.err.println("histoscale: warning: " + w));
+        o.failed().forEach(f -> System.err.println("failed: " + f.slide() + ": " + ConfigFlags.word(f.message(), spec)));
         System.out.println("report: " + o.written().html().toAbsolutePath());
     }
 

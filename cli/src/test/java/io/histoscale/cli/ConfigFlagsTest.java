@@ -30,9 +30,11 @@ class ConfigFlagsTest {
 
     @Test
     void aKeyTheCommandHasNoFlagForStaysAKey() {
-        // stage has no --assume-mpp: telling its user to give one would send them looking for a flag that is not there
+        // train has no --assume-mpp: telling its user to give one would send them looking for a flag that is not there
         assertThat(ConfigFlags.word(UserException.forKey("assume_mpp", "needed: slide a.tif ..."),
-                spec(new StageCommand()))).isEqualTo("assume_mpp needed: slide a.tif ...");
+                spec(new TrainCommand()))).isEqualTo("assume_mpp needed: slide a.tif ...");
+        assertThat(ConfigFlags.word(UserException.forKey("assume_mpp", "needed: slide a.tif ..."),
+                spec(new StageCommand()))).isEqualTo("--assume-mpp needed: slide a.tif ...");
         assertThat(ConfigFlags.word(new UserException("plain message about nothing_keyed"), spec(new TrainCommand())))
                 .isEqualTo("plain message about nothing_keyed");
     }

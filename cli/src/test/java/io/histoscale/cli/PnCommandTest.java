@@ -51,4 +51,34 @@ class PnCommandTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("bad.csv").contains("huge");
     }
+
+    @Test
+    void aPatientWithMoreThanFiveNodesIsReported() throws IOException {
+        StringBuilder rows = new StringBuilder("patient,stage\n");
+        for (int node = 0; node < 6; node++) {
+            rows.append("patient_000_node_").append(node).append(".tif,").append(node == 0 ? "macro" : "negative")
+                    .append('\n');
+        }
+        rows.append("patient_001_node_0.tif,negative\n");
+        Path labels = Files.writeString(dir.resolve("six.csv"), rows.toString());
+        CliTest.Run r = CliTest.run("pn", "--slide-labels", labels.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("patient_000.zip,pN1\n");
+        assertThat(r.err()).contains("warning").contains("six.csv").contains("patient_000").contains("6 nodes")
+                .contains("5").doesNotContain("patient_001");
+    }
+
+    @Test
+    void theSameNodeTwiceIsAnErrorNamingBoth() throws IOException {
+        // node 1 as .tif and as .svs: counted twice, two positive nodes would be three and could change the stage
+        Path labels = Files.writeString(dir.resolve("twice.csv"), """
+                patient,stage
+                patient_000_node_0.tif,macro
+                patient_000_node_1.tif,micro
+                patient_000_node_1.svs,micro
+                """);
+        CliTest.Run r = CliTest.run("pn", "--slide-labels", labels.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("twice.csv").contains("patient_000_node_1.tif").contains("patient_000_node_1.svs");
+    }
 }

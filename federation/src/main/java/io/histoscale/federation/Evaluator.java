@@ -2,6 +2,7 @@ package io.histoscale.federation;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import io.histoscale.core.UserException;
 import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.PositiveClass;
 import io.histoscale.model.FlatParameters;
@@ -40,6 +41,27 @@ public final class Evaluator implements AutoCloseable {
         this.loader = BatchLoader.builder(source, transform).setBatchSize(64).optWorkers(workers).optPrefetch(2)
                 .build();
         this.positiveClass = PositiveClass.of(training.positiveClass(), source.labelNames()).index();
+    }
+
+    /**
+     * Checks, before any round, that test patches can be scored by the plan's model: as many classes as it has
+     * outputs, and patches large enough for its input once shrunk.
+     *
+     * @param name how messages name the test data (its path)
+     * @throws UserException keyed {@code test.data}, naming both values
+     */
+    public static void check(PatchSource source, String name, Plan.ModelPlan plan) {
+        if (source.labelNames().size() != plan.classes) {
+            throw UserException.forKey("test.data", name + ": its classes " + source.labelNames() + " are not the "
+                    + plan.classes + " classes of the plan's model");
+        }
+        int available = Math.min(source.width(), source.height()) / Math.max(1, plan.downsample);
+        if (available < plan.inputSize) {
+            throw UserException.forKey("test.data", name + ": its " + source.width() + "x" + source.height()
+                    + " patches" + (plan.downsample > 1 ? " shrunk " + plan.downsample + " times" : "") + " give inputs"
+                    + " of at most " + available + " pixels, the plan's model takes " + plan.inputSize
+                    + " (its input_size)");
+        }
     }
 
     /** Class probabilities of one state for every held-out patch, in index order. */

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param threshold tumour probability that makes a heatmap cell part of a lesion
  * @param stride    step between patches in pixels; 0 for the model's patch size
  * @param mpp       µm/px of the model's patches; null for those of the store it was trained on
+ * @param assumeMpp µm/px of level 0 of slides whose file records none; null to refuse such slides
  * @param batch     patches per inference batch
  * @param device    {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param threads   engine threads; 0 for all cores
@@ -27,7 +28,8 @@ import java.util.Objects;
  * @param backend   {@code auto}, or the name of a registered slide reader
  */
 public record StageRequest(Path model, List<Path> slides, Path out, Path truth, double threshold, int stride,
-                           Double mpp, int batch, String device, int threads, int readers, String backend) {
+                           Double mpp, Double assumeMpp, int batch, String device, int threads, int readers,
+                           String backend) {
 
     public static final int DEFAULT_BATCH = 128;
 
@@ -40,6 +42,9 @@ public record StageRequest(Path model, List<Path> slides, Path out, Path truth, 
         }
         if (!(threshold > 0 && threshold < 1)) {
             throw UserException.forKey("threshold", threshold + ": give a probability strictly between 0 and 1");
+        }
+        if (assumeMpp != null && !(assumeMpp > 0 && Double.isFinite(assumeMpp))) {
+            throw UserException.forKey("assume_mpp", assumeMpp + ": give a positive number of µm per pixel");
         }
         if (stride < 0 || batch < 1 || threads < 0 || readers < 0) {
             throw new UserException("stride, threads and readers must not be negative, batch at least 1");
@@ -73,6 +78,7 @@ public record StageRequest(Path model, List<Path> slides, Path out, Path truth, 
         private double threshold = LesionDetector.DEFAULT_THRESHOLD;
         private int stride;
         private Double mpp;
+        private Double assumeMpp;
         private int batch = DEFAULT_BATCH;
         private String device = "cpu";
         private int threads;
@@ -105,6 +111,11 @@ public record StageRequest(Path model, List<Path> slides, Path out, Path truth, 
             return this;
         }
 
+        public Builder optAssumeMpp(Double assumeMpp) {
+            this.assumeMpp = assumeMpp;
+            return this;
+        }
+
         public Builder optBatch(int batch) {
             this.batch = batch;
             return this;
@@ -131,8 +142,8 @@ public record StageRequest(Path model, List<Path> slides, Path out, Path truth, 
         }
 
         public StageRequest build() {
-            return new StageRequest(model, slides, out, truth, threshold, stride, mpp, batch, device, threads,
-                    readers, backend);
+            return new StageRequest(model, slides, out, truth, threshold, stride, mpp, assumeMpp, batch, device,
+                    threads, readers, backend);
         }
     }
 }

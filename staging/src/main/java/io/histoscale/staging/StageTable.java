@@ -1,17 +1,14 @@
 package io.histoscale.staging;
 
 import io.histoscale.core.AtomicFiles;
+import io.histoscale.core.Csv;
 import io.histoscale.core.UserException;
 import io.histoscale.slide.camelyon.PnStage;
 import io.histoscale.slide.camelyon.SlideLabel;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class StageTable {
     public static final String HEADER = "patient,stage";
-    private static final Pattern SLIDE = Pattern.compile("(.+)_node_\\d+(\\.[A-Za-z0-9]+)?");
+    private static final Pattern SLIDE = Pattern.compile("(.+)_node_(\\d+)(\\.[A-Za-z0-9]+)?");
+    /** Lymph nodes per patient in Camelyon17: a patient with more is probably a naming mistake. */
+    public static final int NODES_PER_PATIENT = 5;
     private static final String ZIP = ".zip";
 
     private final Map<String, PnStage> patientRows;
@@ -57,37 +56,32 @@ public final class StageTable {
         slideLabels.keySet().forEach(name -> {
             if (patientOf(name) == null) throw new UserException(unnamedPatient(name));
         });
+        sameNodes(slideLabels.keySet()).stream().findFirst().ifPresent(names -> {
+            throw new UserException(sameNode(names));
+        });
         return new StageTable(Map.of(), slideLabels);
     }
 
     /**
-     * Reads a stage_labels.csv. Tolerates a missing header, blank lines, spaces around fields, Windows line ends and
-     * a byte-order mark; anything else unexpected is an error naming the file and line.
+     * Reads a stage_labels.csv as CSV ({@link Csv}: quoted fields, Windows line ends, a byte-order mark). Tolerates a
+     * missing header, blank lines and spaces around fields; anything else unexpected is an error naming the file and
+     * line.
      */
     public static StageTable read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserException("stage table " + file + " does not exist: check the path", e);
-        } catch (MalformedInputException e) {
-            throw new UserException("stage table " + file + " is not UTF-8 text: save it as CSV (UTF-8)", e);
-        } catch (IOException e) {
-            throw new UserException("cannot read stage table " + file + ": " + e.getMessage(), e);
-        }
         Map<String, PnStage> patients = new LinkedHashMap<>();
         Map<String, SlideLabel> slides = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new LinkedHashMap<>();
-        for (int n = 1; n <= lines.size(); n++) {
-            String line = lines.get(n - 1).replace("\uFEFF", "").strip();
-            if (line.isEmpty() || (n == 1 && line.replace(" ", "").equalsIgnoreCase(HEADER))) continue;
+        for (Csv.Row row : Csv.read(file, "stage table")) {
+            int n = row.line();
+            List<String> fields = row.fields().stream().map(String::strip).toList();
+            if (n == 1 && String.join(",", fields).equalsIgnoreCase(HEADER)) continue;
             String where = "stage table " + file + " line " + n + ": ";
-            String[] fields = line.split(",", -1);
-            if (fields.length != 2) {
+            if (fields.size() != 2) {
                 throw new UserException(where + "expected two fields, NAME,STAGE (e.g. patient_000.zip,pN1 or "
-                        + "patient_000_node_0.tif,macro), found " + fields.length + ": '" + line + "'");
+                        + "patient_000_node_0.tif,macro), found " + fields.size() + ": '" + String.join(",", fields)
+                        + "'");
             }
-            String name = fields[0].strip(), value = fields[1].strip();
+            String name = fields.get(0), value = fields.get(1);
             Integer before = firstLine.putIfAbsent(name, n);
             if (before != null) {
                 throw new UserException(where + name + " is listed again (first on line " + before + "): keep one row");
@@ -104,6 +98,9 @@ public final class StageTable {
                 throw new UserException(where + e.getMessage(), e);
             }
         }
+        sameNodes(slides.keySet()).stream().findFirst().ifPresent(names -> {
+            throw new UserException("stage table " + file + ": " + sameNode(names));
+        });
         if (patients.isEmpty() && slides.isEmpty()) {
             throw new UserException("stage table " + file + " has no rows: expected '" + HEADER
                     + "' followed by rows such as patient_000.zip,pN1 or patient_000_node_0.tif,macro");
@@ -115,6 +112,45 @@ public final class StageTable {
     public static String patientOf(String slideName) {
         Matcher m = SLIDE.matcher(slideName);
         return m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * Slide names that are the same node of the same patient ({@code patient_000_node_1.tif} and
+     * {@code patient_000_node_1.svs}), each group sorted; names that do not say their patient are left out.
+     */
+    public static List<List<String>> sameNodes(Collection<String> slideNames) {
+        Map<String, List<String>> byNode = new TreeMap<>();
+        for (String name : slideNames) {
+            Matcher m = SLIDE.matcher(name);
+            if (m.matches()) {
+                byNode.computeIfAbsent(m.group(1) + "_node_" + m.group(2).replaceFirst("^0+(?=\\d)", ""),
+                        k -> new ArrayList<>())
+                        .add(name);
+            }
+        }
+        return byNode.values().stream().filter(names -> names.size() > 1).map(names -> names.stream().sorted()
+                .toList()).toList();
+    }
+
+    /** What is wrong with slides that are one node, and what to do. */
+    static String sameNode(List<String> names) {
+        return String.join(" and ", names) + " are the same node of patient " + patientOf(names.get(0))
+                + ": counted twice, a positive node could change the stage; keep one";
+    }
+
+    /**
+     * What is unusual but not wrong: patients with more than {@value #NODES_PER_PATIENT} nodes (Camelyon17's count),
+     * usually slides named after the wrong patient or node, each naming the patient and its slides.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        slidesByPatient().forEach((patient, names) -> {
+            if (names.size() > NODES_PER_PATIENT) {
+                warnings.add(patient + " has " + names.size() + " nodes, Camelyon17 patients have "
+                        + NODES_PER_PATIENT + " (" + String.join(", ", names) + "): check the slide names");
+            }
+        });
+        return warnings;
     }
 
     /** Slide labels by slide file name, sorted by name. */

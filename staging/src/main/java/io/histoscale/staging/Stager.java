@@ -58,7 +58,22 @@ public final class Stager {
         return new Builder();
     }
 
+    /**
+     * What can be checked before any slide is read: the slides' names and the truth ({@link StagingReport#check}).
+     *
+     * @throws UserException listing every slide that does not fit
+     */
+    public void check(List<Path> slidePaths) {
+        report.check(slidePaths.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    /**
+     * Stages the slides ({@link #check}ed first, so that a mismatch costs no inference).
+     *
+     * @throws UserException when the slides do not fit ({@link #check}) or none could be staged
+     */
     public Outcome run(List<Path> slidePaths, PatchClassifier model, Path outDir, Listener listener) {
+        check(slidePaths);
         List<SlideResult> results = new ArrayList<>();
         List<Failure> failed = new ArrayList<>();
         long patches = 0;

@@ -16,14 +16,38 @@ public final class Staging {
     }
 
     /**
-     * Stages the request's slides; slides that fail are reported in the outcome, the others go on.
+     * Stages the request's slides; slides that fail are reported in the outcome, the others go on. The slides and
+     * the truth are {@link #check}ed before the model is loaded.
      *
      * @throws io.histoscale.core.UserException for a bad model, setting or truth table, or when no slide could be
      *                                          staged
      */
     public static Stager.Outcome run(StageRequest request, Stager.Listener listener) {
-        List<Path> files = SlideFiles.expand(request.slides());
+        Prepared p = prepare(request);
         int cores = Runtime.getRuntime().availableProcessors();
+        try (RunClassifier classifier = RunClassifier.load(request.model(), request.device(),
+                request.threads() > 0 ? request.threads() : cores, request.mpp())) {
+            return p.stager().run(p.files(), classifier, request.out(), listener);
+        }
+    }
+
+    /**
+     * Checks in well under a second what would otherwise fail after loading the model or after the inference: the
+     * model's record and µm per pixel ({@link RunClassifier#check}), the slides exist and name their patients, and
+     * the truth table reads and matches them ({@link Stager#check}).
+     *
+     * @throws io.histoscale.core.UserException listing what does not match
+     */
+    public static void check(StageRequest request) {
+        prepare(request);
+    }
+
+    private record Prepared(List<Path> files, Stager stager) {
+    }
+
+    private static Prepared prepare(StageRequest request) {
+        RunClassifier.check(request.model(), request.mpp());
+        List<Path> files = SlideFiles.expand(request.slides());
         SlideInference.Builder inference = SlideInference.builder().optBatchSize(request.batch());
         if (request.stride() > 0) {
             inference.optStride(request.stride());
@@ -38,10 +62,8 @@ public final class Staging {
         }
         Stager stager = Stager.builder().optInference(inference.build())
                 .optDetector(LesionDetector.builder().optThreshold(request.threshold()).build())
-                .optReport(report.build()).optOpener(Tiling.opener(request.backend(), null)).build();
-        try (RunClassifier classifier = RunClassifier.load(request.model(), request.device(),
-                request.threads() > 0 ? request.threads() : cores, request.mpp())) {
-            return stager.run(files, classifier, request.out(), listener);
-        }
+                .optReport(report.build()).optOpener(Tiling.opener(request.backend(), request.assumeMpp())).build();
+        stager.check(files);
+        return new Prepared(files, stager);
     }
 }

@@ -108,6 +108,61 @@ public final class StagingReport {
         return new Written(predicted, agreement, html);
     }
 
+    /**
+     * Checks, before any slide is read, that the report can be written for slides of these names and compared with
+     * the truth: each name says its patient ({@code PATIENT_node_N.EXT}), no two slides share a name or a node, and the
+     * truth (when given) has a stage for every slide's patient and, for a patient it lists slides of, a row for each
+     * slide given (a slide it does not list is usually a renamed or converted file, whose label would go uncompared).
+     *
+     * @throws UserException keyed {@code slides} or {@code truth}, listing everything that does not match
+     */
+    public void check(List<String> slideNames) {
+        List<String> unnamed = slideNames.stream().filter(n -> StageTable.patientOf(n) == null).distinct().toList();
+        List<String> twice = slideNames.stream().filter(n -> Collections.frequency(slideNames, n) > 1).distinct()
+                .toList();
+        List<String> problems = new java.util.ArrayList<>();
+        if (!unnamed.isEmpty()) {
+            problems.add(list(unnamed) + (unnamed.size() == 1 ? " does" : " do") + " not name the patient (name "
+                    + "slides PATIENT_node_N.tif, e.g. patient_000_node_0.tif)");
+        }
+        if (!twice.isEmpty()) {
+            problems.add(list(twice) + (twice.size() == 1 ? " is" : " are") + " given twice (a slide name is its "
+                    + "file name; give each slide once)");
+        }
+        StageTable.sameNodes(slideNames.stream().distinct().toList())
+                .forEach(names -> problems.add(StageTable.sameNode(names)));
+        if (!problems.isEmpty()) {
+            throw UserException.forKey("slides", "cannot be staged: " + String.join("; ", problems));
+        }
+        if (truth == null) return;
+        Map<String, PnStage> stages = truth.stages();
+        Map<String, List<String>> listed = truth.slidesByPatient();
+        List<String> noStage = slideNames.stream().map(StageTable::patientOf).distinct().sorted()
+                .filter(p -> !stages.containsKey(p)).toList();
+        List<String> unlisted = slideNames.stream().sorted().filter(n -> listed.containsKey(StageTable.patientOf(n))
+                && !truth.slideLabels().containsKey(n)).toList();
+        if (!noStage.isEmpty()) {
+            problems.add("it has no stage for " + list(noStage) + " (add a row PATIENT.zip,STAGE or the patient's "
+                    + "slide rows)");
+        }
+        if (!unlisted.isEmpty()) {
+            String patient = StageTable.patientOf(unlisted.get(0));
+            problems.add("it lists other slides of the patients of " + list(unlisted) + " (for " + patient + ": "
+                    + list(listed.get(patient)) + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw UserException.forKey("truth", "does not match the slides given: " + String.join("; ", problems)
+                    + "; give the truth of these slides, or leave them out");
+        }
+    }
+
+    /** Up to ten names, then how many more. */
+    private static String list(List<String> names) {
+        int shown = Math.min(10, names.size());
+        return String.join(", ", names.subList(0, shown)) + (names.size() > shown ? " and " + (names.size() - shown)
+                + " more" : "");
+    }
+
     static String stem(String slideName) {
         int dot = slideName.lastIndexOf('.');
         return dot > 0 ? slideName.substring(0, dot) : slideName;

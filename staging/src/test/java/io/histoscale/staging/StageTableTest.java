@@ -69,6 +69,23 @@ class StageTableTest {
     }
 
     @Test
+    void readsQuotedFieldsAsCsv() throws IOException {
+        // as a spreadsheet saves it: every field quoted, CRLF line ends, a quoted field spanning a comma
+        StageTable table = StageTable.read(csv("\"patient\",\"stage\"\r\n\"patient_003.zip\",\"pN1\"\r\n"
+                + "\"patient_003_node_0.tif\",\"macro\"\r\n\"patient_003_node_1.tif\",itc\r\n"));
+        assertThat(table.patientRows()).containsExactly(Map.entry("patient_003", PnStage.PN1));
+        assertThat(table.slideLabels()).containsExactly(Map.entry("patient_003_node_0.tif", SlideLabel.MACRO),
+                Map.entry("patient_003_node_1.tif", SlideLabel.ITC));
+        Path comma = csv("patient,stage\n\"patient_003_node_0.tif\",\"macro, probably\"\n");
+        assertThatThrownBy(() -> StageTable.read(comma)).isInstanceOf(UserException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("'macro, probably'")
+                .hasMessageNotContaining("expected two fields");
+        Path open = csv("patient,stage\n\"patient_003_node_0.tif,macro\n");
+        assertThatThrownBy(() -> StageTable.read(open)).isInstanceOf(UserException.class)
+                .hasMessageContaining(open.toString()).hasMessageContaining("line 2").hasMessageContaining("quote");
+    }
+
+    @Test
     void ofSlidesStagesEachPatient() {
         StageTable table = StageTable.ofSlides(Map.of("p_9_node_0.tif", SlideLabel.MACRO, "p_9_node_1.tif", SlideLabel.MICRO,
                 "p_10_node_0.svs", SlideLabel.NEGATIVE));

@@ -79,6 +79,19 @@ public final class SyntheticSlide {
 
     /** Writes the slide as a pyramidal JPEG-tiled TIFF that OpenSlide opens as "aperio" with this MPP. */
     public void writeTiff(Path file) {
+        writeTiff(file, true);
+    }
+
+    /**
+     * Writes the slide as {@link #writeTiff} does but without its resolution, as some scanners' exports (and TCGA
+     * SVS files) come: the description states no MPP, and the TIFF has no resolution tags a reader would trust.
+     * Reading it needs a resolution assumed ({@code Slides.withAssumedMpp}).
+     */
+    public void writeTiffWithoutMpp(Path file) {
+        writeTiff(file, false);
+    }
+
+    private void writeTiff(Path file, boolean withMpp) {
         SplittableRandom looks = new SplittableRandom(Noise.mix(seed ^ 0x5EED));
         Path2D.Double tissueShape = new Path2D.Double(Path2D.WIND_NON_ZERO);
         tissue.forEach(blob -> tissueShape.append(blob.path(), false));
@@ -87,6 +100,7 @@ public final class SyntheticSlide {
         String description = String.format(Locale.ROOT,
                 "Aperio Image Library HistoScale synthetic\r\n%dx%d [0,0 %dx%d] (%dx%d) JPEG/RGB Q=90|AppMag = %d|MPP = %s",
                 width, height, width, height, TileRenderer.TILE, TileRenderer.TILE, mpp < 0.375 ? 40 : 20, mpp);
+        if (!withMpp) description = description.substring(0, description.lastIndexOf("|MPP = "));
         try {
             PyramidTiffWriter.write(file, width, height, description, renderer);
         } catch (IOException e) {

@@ -57,6 +57,18 @@ class SyntheticSlideTest {
     }
 
     @Test
+    void aSlideWrittenWithoutMppRecordsNoResolution() throws Exception {
+        Path bare = dir.resolve("bare.tif");
+        SyntheticSlide.builder().optSizeMm(1, 1).optMpp(2.0).optSeed(3).build().writeTiffWithoutMpp(bare);
+        assertThat(OpenSlideTool.properties(bare)).containsEntry("openslide.vendor", "aperio")
+                .doesNotContainKey("openslide.mpp-x").doesNotContainKey("aperio.MPP");
+        try (io.histoscale.slide.Slide slide = io.histoscale.slide.Slides.open(bare)) {
+            assertThat(slide.mpp()).isEmpty();
+            assertThat(slide.width(0)).isEqualTo(500);
+        }
+    }
+
+    @Test
     void openSlideReadsTheSamePixelsAsImageIo() throws Exception {
         Path png = dir.resolve("region.png");
         OpenSlideTool.writePng(tiff, 700, 600, 0, 300, 200, png);

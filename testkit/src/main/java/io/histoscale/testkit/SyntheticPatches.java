@@ -34,6 +34,7 @@ public final class SyntheticPatches {
     private int tumourLabel = 1;
     private int slidesPerPatient = 1;
     private int centres = 3;
+    private double mpp = 0.5;
 
     private SyntheticPatches() {
     }
@@ -91,6 +92,12 @@ public final class SyntheticPatches {
         return this;
     }
 
+    /** µm per pixel the store records for its patches and slides (default 0.5). */
+    public SyntheticPatches mpp(double mpp) {
+        this.mpp = mpp;
+        return this;
+    }
+
     /** Writes the store into {@code dir} (which must not hold one) and returns {@code dir}. */
     public Path write(Path dir) {
         int normalLabel = tumourLabel == 0 ? 1 : 0;
@@ -98,13 +105,13 @@ public final class SyntheticPatches {
         try (PatchStoreWriter writer = PatchStore.create(dir, spec)) {
             for (int s = 0; s < slides; s++) {
                 SlideEntry slide = new SlideEntry("slide-" + s, "patient-" + s / slidesPerPatient,
-                        "centre-" + s % centres, 0.5);
+                        "centre-" + s % centres, mpp);
                 try (SlideBatch batch = writer.beginSlide(slide)) {
                     for (int k = 0; k < perSlide; k++) {
                         boolean tumour = k % tumourEvery == 0;
                         int label = tumour ? tumourLabel : normalLabel;
                         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + s * 10_007L + k);
-                        batch.add(patch(size, tumour, random), new PatchMeta(label, 0, 64L * k, 64L * s, 0.5,
+                        batch.add(patch(size, tumour, random), new PatchMeta(label, 0, 64L * k, 64L * s, mpp,
                                 tumour ? 1 : 0));
                     }
                     batch.commit();

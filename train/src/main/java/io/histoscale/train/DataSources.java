@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /** Opens the {@code data} of training and evaluation: a patch store, or a folder of class sub-folders of images. */
@@ -35,9 +36,11 @@ public final class DataSources {
      * @param width   patch width
      * @param height  patch height
      * @param labels  class names
+     * @param mpp     µm per pixel of the patches ({@link #patchMpp}); null when they record none (image folders) and
+     *                in runs from before it was recorded
      */
     public record DataInfo(String path, String kind, String sha256, long patches, int width, int height,
-                           List<String> labels) {
+                           List<String> labels, Double mpp) {
     }
 
     /** An open source with its description; closing it closes a store. */
@@ -74,9 +77,24 @@ public final class DataSources {
             kind = "folder";
             hash = folderHash(path);
         }
+        double mpp = patchMpp(source);
         DataInfo info = new DataInfo(path.toAbsolutePath().normalize().toString(), kind, hash, source.size(),
-                source.width(), source.height(), source.labelNames());
+                source.width(), source.height(), source.labelNames(), Double.isNaN(mpp) ? null : mpp);
         return new Opened(source, info);
+    }
+
+    /** Patches {@link #patchMpp} looks at, spread evenly over the source. */
+    private static final int MPP_SAMPLES = 101;
+
+    /**
+     * The µm per pixel of a source's patches: the median over up to {@value #MPP_SAMPLES} patches spread evenly over
+     * it that record one (a store's patches differ by a few per cent between scanners); NaN when none does.
+     */
+    public static double patchMpp(PatchSource source) {
+        long n = source.size();
+        double[] seen = LongStream.range(0, Math.min(n, MPP_SAMPLES)).map(k -> k * n / Math.min(n, MPP_SAMPLES))
+                .mapToDouble(i -> source.info(i).mpp()).filter(m -> m > 0).sorted().toArray();
+        return seen.length == 0 ? Double.NaN : seen[seen.length / 2];
     }
 
     private static int firstImageSize(Path dir) {

@@ -17,7 +17,6 @@ import io.histoscale.train.metrics.Predictions;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
@@ -68,6 +67,7 @@ public final class Evaluation {
             throw new UserException(runDir + " is a cross-validation run: evaluate one of its folds (" + runDir
                     + "/fold-0, ...)");
         }
+        ModelDataCheck.checkModel(run, runDir);
         Path checkpoint = runDir.resolve(RunFolder.BEST);
         return new Evaluation(run, checkpoint, read(checkpoint));
     }
@@ -77,17 +77,25 @@ public final class Evaluation {
     }
 
     /**
+     * Checks that {@code source} is data the model can score ({@link ModelDataCheck#check}), before any is scored.
+     *
+     * @param dataName how messages name the data (its path)
+     * @return warnings about what could not be checked (data that record no µm per pixel)
+     * @throws UserException naming both values when classes, patch size or µm per pixel do not fit
+     */
+    public List<String> check(PatchSource source, String dataName) {
+        return ModelDataCheck.check(run, source, dataName);
+    }
+
+    /**
      * Scores patches of {@code source}.
      *
      * @param progress told the number of patches of each finished batch
-     * @throws UserException when the data do not fit the model
+     * @throws UserException when the data do not fit the model ({@link #check})
      */
     public Result evaluate(PatchSource source, Part part, String device, int threads, int batchSize, int workers,
                            IntConsumer progress) {
-        if (!source.labelNames().isEmpty() && !source.labelNames().equals(run.data().labels())) {
-            throw new UserException("the data's classes " + source.labelNames() + " are not the model's "
-                    + run.data().labels());
-        }
+        check(source, String.valueOf(source));
         long[] indices = switch (part) {
             case ALL -> LongStream.range(0, source.size()).toArray();
             case TRAIN -> Groups.indices(source, run.split().groupBy(), run.split().trainGroups());
@@ -120,11 +128,7 @@ public final class Evaluation {
     /** Evaluation inputs of the run's kind (size, down-sampling, stain normalisation), scored by {@code model}. */
     static Predictions predict(RunInfo run, Model model, PatchSource source, long[] indices, int batchSize,
                                int workers, IntConsumer progress) {
-        if (source.width() != run.data().width() || source.height() != run.data().height()) {
-            throw new UserException(String.format(Locale.ROOT, "the data's patches are %dx%d, the model was trained "
-                            + "on %dx%d: tile at the training size (or read folders with patch_size %d)",
-                    source.width(), source.height(), run.data().width(), run.data().height(), run.data().width()));
-        }
+        ModelDataCheck.checkSize(run, source);
         Macenko normaliser = run.stainReference() == null ? null : new Macenko(run.stainReference());
         PatchTransform transform = new PatchTransform(source.width(), source.height(), run.model().downsample(),
                 run.model().inputSize(), Augmentation.NONE, normaliser);

@@ -44,6 +44,7 @@ public final class TrainedModel implements AutoCloseable {
         if (run.split() == null) {
             throw new UserException(runDir + " is a cross-validation run: use one of its folds (" + runDir + "/fold-0, ...)");
         }
+        ModelDataCheck.checkModel(run, runDir);
         TorchEngine engine = TorchEngine.start(new EngineSettings(threads, 1, run.config().seed()));
         Path checkpoint = runDir.resolve(RunFolder.BEST);
         Model model = Evaluation.load(run, Evaluation.read(checkpoint), checkpoint, engine.device(device));

@@ -1,19 +1,18 @@
 package io.histoscale.dataset.folder;
 
+import io.histoscale.core.Csv;
 import io.histoscale.core.UserException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The optional {@code labels.csv} beside the class folders: one row per image, keyed by its path relative to the
- * folder ({@code file} column), giving where it came from. Recognised columns: {@code source_slide} (or
+ * The optional {@code labels.csv} beside the class folders (CSV as {@link Csv} reads it): one row per image, keyed
+ * by its path relative to the folder ({@code file} column), giving where it came from. Recognised columns: {@code source_slide} (or
  * {@code source_image}, {@code slide}), {@code patient}, {@code centre} (or {@code center}), {@code x_level0} and
  * {@code y_level0}. Other columns, including any label column (the sub-folder is the label), are ignored.
  */
@@ -33,14 +32,9 @@ final class LabelsTable {
     static LabelsTable read(Path folder) {
         Path file = folder.resolve(FILE);
         if (!Files.isRegularFile(file)) return new LabelsTable(Map.of());
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UserException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<Csv.Row> lines = Csv.read(file, "labels table");
         if (lines.isEmpty()) return new LabelsTable(Map.of());
-        List<String> header = split(lines.get(0));
+        List<String> header = lines.get(0).fields().stream().map(String::strip).toList();
         int fileColumn = header.indexOf("file");
         if (fileColumn < 0) throw new UserException(file + " needs a 'file' column with each image's path inside " + folder + ".");
         int slide = first(header, "source_slide", "source_image", "slide");
@@ -49,17 +43,16 @@ final class LabelsTable {
         int x = first(header, "x_level0");
         int y = first(header, "y_level0");
         Map<String, Row> rows = new HashMap<>();
-        for (int n = 1; n < lines.size(); n++) {
-            if (lines.get(n).isBlank()) continue;
-            List<String> cells = split(lines.get(n));
+        for (Csv.Row line : lines.subList(1, lines.size())) {
+            List<String> cells = line.fields();
             if (cells.size() != header.size()) {
-                throw new UserException(file + " line " + (n + 1) + " has " + cells.size() + " cells, the header " + header.size() + ".");
+                throw new UserException(file + " line " + line.line() + " has " + cells.size() + " cells, the header " + header.size() + ".");
             }
             try {
                 rows.put(cells.get(fileColumn), new Row(withoutExtension(cell(cells, slide)), cell(cells, patient),
                         cell(cells, centre), number(cell(cells, x)), number(cell(cells, y))));
             } catch (NumberFormatException e) {
-                throw new UserException(file + " line " + (n + 1) + ": x_level0 and y_level0 must be whole numbers.");
+                throw new UserException(file + " line " + line.line() + ": x_level0 and y_level0 must be whole numbers.");
             }
         }
         return new LabelsTable(rows);
@@ -68,30 +61,6 @@ final class LabelsTable {
     /** The row of the image at {@code relativePath} (with '/' separators). */
     Optional<Row> row(String relativePath) {
         return Optional.ofNullable(rows.get(relativePath));
-    }
-
-    /** Splits a CSV line (RFC 4180: fields may be quoted, quotes doubled inside quotes). */
-    static List<String> split(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c != '"') cell.append(c);
-                else if (i + 1 < line.length() && line.charAt(i + 1) == '"') cell.append(line.charAt(++i));
-                else quoted = false;
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        cells.add(cell.toString());
-        return cells;
     }
 
     /** "tumor_004.tif" names the slide tumor_004, as the image file names do. */

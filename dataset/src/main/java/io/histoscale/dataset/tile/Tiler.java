@@ -153,6 +153,10 @@ public final class Tiler {
                 if (file.isPresent()) {
                     ann = AnnotationReader.builder().optRepair(repairAnnotations).build().read(file.get());
                     if (!ann.repairs().isEmpty()) note = "repaired " + ann.repairs().size() + " annotation polygon(s)";
+                    List<String> outside = ann.checkWithin(slide.width(0), slide.height(0));
+                    if (!outside.isEmpty()) {
+                        note = (note.isEmpty() ? "" : note + "; ") + "warning: " + String.join("; ", outside);
+                    }
                 } else {
                     note = "no annotation: all patches normal";
                 }

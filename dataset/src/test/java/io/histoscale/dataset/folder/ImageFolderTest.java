@@ -121,6 +121,26 @@ class ImageFolderTest {
     }
 
     @Test
+    void labelsTableIsReadAsCsvWithByteOrderMarkAndLineBreaksInQuotes() throws IOException {
+        Files.createDirectories(temp.resolve("x"));
+        for (String name : new String[]{"p1.png", "p2.png"}) {
+            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", temp.resolve("x/" + name).toFile());
+        }
+        // as Excel saves "CSV UTF-8": a byte-order mark, quoted header, CRLF, a cell with a line break in it
+        Files.writeString(temp.resolve("labels.csv"), "\uFEFF\"file\",\"source_slide\",\"centre\"\r\n"
+                + "\"x/p1.png\",\"s1.svs\",\"Radboud\r\nNijmegen\"\r\n"
+                + "\"x/p2.png\",\"s \"\"2\"\".svs\",Utrecht\r\n");
+        ImageFolder folder = ImageFolder.open(temp, 8);
+        assertThat(folder.info(0).slide()).isEqualTo("s1");
+        assertThat(folder.info(0).centre()).isEqualTo("Radboud\r\nNijmegen");
+        assertThat(folder.info(1).slide()).isEqualTo("s \"2\"");
+        assertThat(folder.info(1).centre()).isEqualTo("Utrecht");
+        Files.writeString(temp.resolve("labels.csv"), "file,centre\nx/p1.png,\"Radboud\n");
+        assertThatThrownBy(() -> ImageFolder.open(temp, 8)).isInstanceOf(UserException.class)
+                .hasMessageContaining("labels.csv").hasMessageContaining("line 2").hasMessageContaining("quote");
+    }
+
+    @Test
     void badFoldersAndImagesAreNamed() throws IOException {
         assertThatThrownBy(() -> ImageFolder.open(temp.resolve("absent"), 8))
                 .isInstanceOf(UserException.class).hasMessageContaining("absent");

@@ -184,6 +184,48 @@ class TilerTest {
         assertThat(r.failed()).singleElement().satisfies(f -> assertThat(f.message()).contains("0.1").contains("0.5"));
     }
 
+    /** ASAP XML with one square "Tumor" polygon per {x, y, side} in level-0 pixels. */
+    private static String asap(double[]... squares) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<ASAP_Annotations><Annotations>\n");
+        for (int a = 0; a < squares.length; a++) {
+            double x = squares[a][0], y = squares[a][1], side = squares[a][2];
+            xml.append("<Annotation Name=\"Annotation ").append(a)
+                    .append("\" Type=\"Polygon\" PartOfGroup=\"Tumor\"><Coordinates>\n");
+            double[][] corners = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}};
+            for (int i = 0; i < 4; i++) {
+                xml.append("<Coordinate Order=\"").append(i).append("\" X=\"").append(corners[i][0])
+                        .append("\" Y=\"").append(corners[i][1]).append("\"/>\n");
+            }
+            xml.append("</Coordinates></Annotation>\n");
+        }
+        return xml.append("</Annotations></ASAP_Annotations>\n").toString();
+    }
+
+    @Test
+    void annotationsOutsideTheirSlideAreReportedAndAllOutsideFailsTheSlide() throws IOException {
+        // the slides are 5000 x 5000 pixels; 20000 is past their edge (as annotations in another level's pixels are)
+        Path outside = Files.createDirectories(dir.resolve("outside-annotations"));
+        Files.writeString(outside.resolve("tumour_a.xml"), asap(new double[]{1000, 1000, 800},
+                new double[]{20000, 20000, 800}));
+        Files.writeString(outside.resolve("tumour_b.xml"), asap(new double[]{20000, 1000, 800},
+                new double[]{1000, 30000, 800}));
+        TileReport r;
+        try (PatchStoreWriter w = newStore(dir.resolve("outside"))) {
+            r = Tiler.builder().setMpp(MPP).setPatchSize(SIZE).optThreads(2).optAnnotations(outside).build()
+                    .run(List.of(slides.resolve("tumour_a.tif"), slides.resolve("tumour_b.tif")), w,
+                            new Tiler.Listener() {
+                            });
+        }
+        TileReport.SlideResult a = r.slides().get(0), b = r.slides().get(1);
+        // one region of two outside: tiled with the other, and reported with the file and the region
+        assertThat(a.status()).isEqualTo(TileReport.Status.TILED);
+        assertThat(a.message()).contains("tumour_a.xml").contains("Annotation 1").contains("outside");
+        assertThat(a.patchesPerLabel().get("tumour")).isPositive();
+        // every tumour region outside: its patches would all be labelled normal, so the slide fails
+        assertThat(b.status()).isEqualTo(TileReport.Status.FAILED);
+        assertThat(b.message()).contains("tumour_b.xml").contains("outside").contains("5000");
+    }
+
     @Test
     void thumbnailsAreDrawnAndStoreClassesMustMatch() {
         Path store = dir.resolve("thumbs");

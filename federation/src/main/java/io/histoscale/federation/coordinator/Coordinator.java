@@ -165,6 +165,7 @@ public final class Coordinator implements AutoCloseable {
      * address (they reconnect), e.g. to run several plans with the same site processes.
      */
     public Summary run(boolean resume, boolean stopSites) {
+        checkTestData(); // before the engine starts and sites are waited for: a misfit fails at once
         TorchEngine.start(new EngineSettings(threads, 1, training.seed()));
         GlobalState state;
         double previousSeconds = 0;
@@ -186,6 +187,7 @@ public final class Coordinator implements AutoCloseable {
             throw new UserException("no site joined within " + (int) plan.faults.joinTimeoutSeconds + " s: start "
                     + "them with histoscale site --coordinator HOST:" + port());
         }
+        checkTestDataAgainstSites();
         long start = System.nanoTime(); // wall time counts training rounds, not the wait for sites to start
         List<String> skipped = new ArrayList<>();
         for (int round = state.round() + 1; ; round++) {
@@ -286,12 +288,37 @@ public final class Coordinator implements AutoCloseable {
         return t.build();
     }
 
+    /** Where the plan's test paths start from. */
+    private Path testBase() {
+        return out.getParent() == null ? Path.of(".") : out.getParent();
+    }
+
+    /** Opens the plan's test data and checks them against the plan's model, so that a misfit fails before round 1. */
+    private void checkTestData() {
+        if (plan.test == null || plan.test.data == null) {
+            return;
+        }
+        try (TestData data = TestData.open(testBase(), plan.test)) {
+            Evaluator.check(data.source(), data.opened().info().path(), plan.model);
+        }
+    }
+
+    /** Compares the test patches with the sites' patches ({@link TestDataCheck}) before round 1; logs warnings. */
+    private void checkTestDataAgainstSites() {
+        if (plan.test == null || plan.test.data == null) {
+            return;
+        }
+        try (TestData data = TestData.open(testBase(), plan.test)) {
+            TestDataCheck.check(data.source(), data.opened().info().path(), sites.hellos(),
+                    w -> say("warning: %s", w));
+        }
+    }
+
     private JsonNode evaluate(GlobalState state) {
         if (plan.test == null || plan.test.data == null) {
             return null;
         }
-        Path base = out.getParent() == null ? Path.of(".") : out.getParent();
-        TestData data = TestData.open(base, plan.test);
+        TestData data = TestData.open(testBase(), plan.test);
         try (data; Evaluator evaluator = new Evaluator(data.source(), data.indices(), plan.model, training, device,
                 threads)) {
             var predictions = strategy.predict(state, evaluator::score);

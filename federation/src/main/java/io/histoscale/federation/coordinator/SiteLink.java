@@ -128,7 +128,7 @@ final class SiteLink {
             return;
         }
         registry.joined(this, new SiteInfo(name, hello.getTrainSamples(), hello.getValidationSamples(),
-                hello.getPeerAddress()));
+                hello.getPeerAddress()), hello);
         log.accept(String.format("%s joined (%d training, %d validation patches)", name, hello.getTrainSamples(),
                 hello.getValidationSamples()));
     }

@@ -1,5 +1,6 @@
 package io.histoscale.federation.coordinator;
 
+import io.histoscale.federation.proto.Hello;
 import io.histoscale.federation.strategy.Strategy.SiteInfo;
 
 import java.util.List;
@@ -17,6 +18,7 @@ final class SiteRegistry {
     private final List<String> planned;
     private final Map<String, SiteLink> links = new ConcurrentHashMap<>();
     private final Map<String, SiteInfo> known = new ConcurrentHashMap<>();
+    private final Map<String, Hello> hellos = new ConcurrentHashMap<>();
     private final Object joins = new Object();
 
     /** @param planned the plan's sites, in its order */
@@ -28,9 +30,10 @@ final class SiteRegistry {
         return planned.contains(name);
     }
 
-    /** Records a site's new session; the old one, if any, is lost. */
-    void joined(SiteLink link, SiteInfo info) {
+    /** Records a site's new session and what it said it holds; the old session, if any, is lost. */
+    void joined(SiteLink link, SiteInfo info, Hello hello) {
         known.put(info.name(), info);
+        hellos.put(info.name(), hello);
         SiteLink old = links.put(info.name(), link);
         if (old != null && old != link) {
             old.lost("replaced by a new session of " + info.name());
@@ -67,6 +70,13 @@ final class SiteRegistry {
 
     boolean anyKnown() {
         return !known.isEmpty();
+    }
+
+    /** What each site that has joined said it holds when it last joined, in the plan's order. */
+    Map<String, Hello> hellos() {
+        Map<String, Hello> inOrder = new java.util.LinkedHashMap<>();
+        planned.stream().filter(hellos::containsKey).forEach(name -> inOrder.put(name, hellos.get(name)));
+        return inOrder;
     }
 
     /** Sites that have joined at least once, in the plan's order. */

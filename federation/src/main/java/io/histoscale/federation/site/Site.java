@@ -21,6 +21,7 @@ import io.histoscale.federation.transport.Chunks;
 import io.histoscale.federation.transport.Outbox;
 import io.histoscale.federation.transport.Tls;
 import io.histoscale.model.ModelWeights;
+import io.histoscale.train.DataSources;
 import io.histoscale.train.FitRequest;
 import io.histoscale.train.FitResult;
 import io.histoscale.train.TrainConfig;
@@ -88,6 +89,12 @@ public final class Site implements AutoCloseable {
     /** host:port where peers hand weights to this site, or empty. */
     public String peerAddress() {
         return peers == null ? "" : peers.address();
+    }
+
+    /** The µm per pixel of this site's patches, 0 when they record none (as the hello says it). */
+    private double patchMpp() {
+        double mpp = DataSources.patchMpp(training.source());
+        return mpp > 0 ? mpp : 0;
     }
 
     /**
@@ -165,7 +172,9 @@ public final class Site implements AutoCloseable {
             try {
                 send(SiteMessage.newBuilder().setHello(Hello.newBuilder().setTrainSamples(training.train().length)
                         .setValidationSamples(training.validation().length)
-                        .addAllLabels(training.source().labelNames()).setPeerAddress(peerAddress())).build());
+                        .addAllLabels(training.source().labelNames()).setPeerAddress(peerAddress())
+                        .setPatchWidth(training.source().width()).setPatchHeight(training.source().height())
+                        .setPatchMpp(patchMpp())).build());
                 say("connected to %s as %s (%d training, %d validation patches)", identity.verified(), name,
                         training.train().length, training.validation().length);
                 while (true) {

@@ -1,5 +1,6 @@
 package io.histoscale.slide.annotation;
 
+import io.histoscale.core.UserException;
 import org.locationtech.jts.algorithm.Area;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
@@ -12,6 +13,7 @@ import org.locationtech.jts.operation.overlayng.RingClipper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The annotated regions of one slide, and its tumour area: the union of the tumour regions minus the union of the
@@ -88,6 +90,42 @@ public final class SlideAnnotations {
             if (!g.isEmpty()) out.add(new AnnotationRegion("lesion " + (out.size() + 1), "tumor", g));
         }
         return out;
+    }
+
+    /**
+     * Checks the regions against the slide they annotate: a region entirely outside its level-0 pixels was given in
+     * another unit or level (µm, a lower level's pixels) or belongs to another slide.
+     *
+     * @param width  the slide's level-0 width in pixels
+     * @param height the slide's level-0 height in pixels
+     * @return a warning for each region entirely outside (naming the file, the region and where it lies); such a
+     *         region adds nothing to the tumour area
+     * @throws UserException when every tumour region lies outside: each patch of the slide would be labelled normal
+     */
+    public List<String> checkWithin(long width, long height) {
+        Envelope slide = new Envelope(0, width, 0, height);
+        List<AnnotationRegion> outside = regions.stream().filter(r -> isOutside(r, slide)).toList();
+        List<AnnotationRegion> tumours = tumourRegions();
+        String size = width + " x " + height + " pixels";
+        if (!tumours.isEmpty() && outside.containsAll(tumours)) {
+            throw new UserException("annotation " + source + ": every tumour region lies outside the slide's " + size
+                    + " (" + where(tumours.get(0)) + "), so each patch would be labelled normal: its coordinates are "
+                    + "in another unit or level, or it belongs to another slide");
+        }
+        return outside.stream().map(r -> "annotation " + source + ": " + where(r) + " lies entirely outside the "
+                + "slide's " + size + " and was not used").toList();
+    }
+
+    private static boolean isOutside(AnnotationRegion r, Envelope slide) {
+        Envelope e = r.geometry().getEnvelopeInternal();
+        return e.getMinX() >= slide.getMaxX() || e.getMaxX() <= slide.getMinX() || e.getMinY() >= slide.getMaxY()
+                || e.getMaxY() <= slide.getMinY();
+    }
+
+    private static String where(AnnotationRegion r) {
+        Envelope e = r.geometry().getEnvelopeInternal();
+        return String.format(Locale.ROOT, "region '%s' (%s) at x %.0f..%.0f, y %.0f..%.0f", r.name(), r.className(),
+                e.getMinX(), e.getMaxX(), e.getMinY(), e.getMaxY());
     }
 
     /**

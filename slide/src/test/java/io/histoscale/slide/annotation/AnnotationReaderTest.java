@@ -37,6 +37,23 @@ class AnnotationReaderTest {
     }
 
     @Test
+    void regionsOutsideTheSlideAreReportedAndAllTumourOutsideIsAnError() throws IOException {
+        Path file = write("slide_7.xml", asap(
+                asapPolygon("inside", "Tumor", 100, 100, 200, 100, 200, 200, 100, 200),
+                asapPolygon("far", "Tumor", 9000, 100, 9100, 100, 9100, 200, 9000, 200),
+                asapPolygon("edge", "_2", 1000, 0, 1100, 0, 1100, 100, 1000, 100)));
+        SlideAnnotations a = Annotations.read(file);
+        assertThat(a.checkWithin(2000, 1000)).singleElement().asString().contains("slide_7.xml")
+                .contains("'far'").contains("x 9000..9100").contains("2000 x 1000");
+        // a region touching the right edge from outside has no pixel inside
+        assertThat(a.checkWithin(1000, 1000)).hasSize(2);
+        assertThat(a.checkWithin(10000, 1000)).isEmpty();
+        assertThatThrownBy(() -> a.checkWithin(50, 50)).isInstanceOf(UserException.class)
+                .hasMessageContaining("slide_7.xml").hasMessageContaining("every tumour region")
+                .hasMessageContaining("50 x 50");
+    }
+
+    @Test
     void asapTumourMinusExclusionGivesExactFractions() throws IOException {
         Path file = write("Tumor_900.xml", asap(
                 asapPolygon("Annotation 0", "_0", 0, 0, 1000, 0, 1000, 1000, 0, 1000),
