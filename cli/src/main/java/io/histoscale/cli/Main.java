@@ -19,6 +19,7 @@ import java.util.Properties;
                 InfoCommand.class,
                 SynthCommand.class,
                 TileCommand.class,
+                StoreCommand.class,
                 PnCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class,

@@ -1,6 +1,7 @@
 package io.histoscale.cli;
 
 import io.histoscale.dataset.store.Compression;
+import io.histoscale.dataset.tile.SlideFiles;
 import io.histoscale.dataset.tile.TileReport;
 import io.histoscale.dataset.tile.TileRequest;
 import io.histoscale.dataset.tile.Tiler;
@@ -127,6 +128,8 @@ final class TileCommand implements Callable<Integer> {
         for (TileReport.SlideResult s : r.slides()) {
             if (s.status() == TileReport.Status.TILED && !s.message().isEmpty()) {
                 System.out.printf("  %s: %s%n", s.name(), s.message());
+            } else if (s.status() == TileReport.Status.SKIPPED_DONE && !s.name().equals(SlideFiles.stem(s.path()))) {
+                System.out.printf("  %s: %s%n", s.path(), s.message()); // its content is in the store under another name
             }
         }
         r.warnings().forEach(w -> System.out.println("warning: " + w));

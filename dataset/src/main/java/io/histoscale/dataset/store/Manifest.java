@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code manifest.json}: the store's format, its slides and its shards, in commit order.
@@ -22,10 +23,14 @@ import java.util.List;
  * <p>Only complete slides are ever listed, and entries are only ever appended, so whatever version of the manifest a
  * reader sees describes whole slides whose shard files are sealed. It is replaced by an atomic rename while holding
  * the {@link StoreLock}.
+ *
+ * <p>Fields added since version 1 was first written are optional, and absent (null) in older stores: {@code tiling}
+ * (the {@link TilingOptions} of the patches), and per slide its {@code labels} (patch count per class name, and
+ * {@value #UNLABELLED}), {@code source} and {@code fingerprint} (its {@link SlideOrigin}).
  */
 record Manifest(String format, int version, int width, int height, int channels, Compression compression,
-                int zstdLevel, long maxShardBytes, String checksum, List<String> labels, List<SlideRecord> slides,
-                List<ShardEntry> shards) {
+                int zstdLevel, long maxShardBytes, String checksum, List<String> labels, TilingOptions tiling,
+                List<SlideRecord> slides, List<ShardEntry> shards) {
 
     static final String FILE = "manifest.json";
     static final String FORMAT = "histoscale-patch-store";
@@ -33,15 +38,24 @@ record Manifest(String format, int version, int width, int height, int channels,
     /** CRC32C: catches disk and copy corruption, runs at memory speed through a CPU instruction, needs no library. */
     static final String CHECKSUM = "crc32c";
 
-    /** A complete slide; {@code mpp} is null when unknown. */
-    record SlideRecord(String name, String patient, String centre, Double mpp, long patches) {
+    /** The key of unlabelled patches in a slide's label counts. */
+    static final String UNLABELLED = "unlabelled";
+
+    /**
+     * A complete slide; {@code mpp} is null when unknown; {@code labels}, {@code source} and {@code fingerprint} are
+     * null in stores written before they were recorded ({@code source} and {@code fingerprint} also for slides not
+     * written from a file).
+     */
+    record SlideRecord(String name, String patient, String centre, Double mpp, long patches, Map<String, Long> labels,
+                       String source, String fingerprint) {
         SlideEntry toEntry() {
             return new SlideEntry(name, patient, centre, mpp == null ? Double.NaN : mpp);
         }
 
-        static SlideRecord of(SlideEntry slide, long patches) {
+        static SlideRecord of(SlideEntry slide, long patches, Map<String, Long> labels, SlideOrigin origin) {
             return new SlideRecord(slide.name(), slide.patient(), slide.centre(),
-                    Double.isNaN(slide.mpp()) ? null : slide.mpp(), patches);
+                    Double.isNaN(slide.mpp()) ? null : slide.mpp(), patches, labels,
+                    origin == null ? null : origin.path(), origin == null ? null : origin.fingerprint());
         }
     }
 
@@ -54,11 +68,11 @@ record Manifest(String format, int version, int width, int height, int channels,
 
     static Manifest empty(PatchStoreSpec spec) {
         return new Manifest(FORMAT, VERSION, spec.width(), spec.height(), spec.channels(), spec.compression(),
-                spec.zstdLevel(), spec.maxShardBytes(), CHECKSUM, spec.labelNames(), List.of(), List.of());
+                spec.zstdLevel(), spec.maxShardBytes(), CHECKSUM, spec.labelNames(), spec.tiling(), List.of(), List.of());
     }
 
     PatchStoreSpec spec() {
-        return new PatchStoreSpec(width, height, channels, labels, compression, zstdLevel, maxShardBytes);
+        return new PatchStoreSpec(width, height, channels, labels, compression, zstdLevel, maxShardBytes, tiling);
     }
 
     boolean hasSlide(String name) {
@@ -71,7 +85,12 @@ record Manifest(String format, int version, int width, int height, int channels,
         List<ShardEntry> allShards = new ArrayList<>(shards);
         allShards.addAll(newShards);
         return new Manifest(format, version, width, height, channels, compression, zstdLevel, maxShardBytes, checksum,
-                labels, allSlides, allShards);
+                labels, tiling, allSlides, allShards);
+    }
+
+    Manifest withTiling(TilingOptions options) {
+        return new Manifest(format, version, width, height, channels, compression, zstdLevel, maxShardBytes, checksum,
+                labels, options, slides, shards);
     }
 
     static boolean exists(Path dir) {
@@ -103,21 +122,29 @@ record Manifest(String format, int version, int width, int height, int channels,
         return manifest;
     }
 
-    /** Replaces the manifest atomically; the caller holds the store lock. */
-    void write(Path dir) {
+    /**
+     * Replaces the manifest atomically; the caller holds the store lock.
+     *
+     * @throws StoreWriteException when it cannot be written; the old manifest stays
+     */
+    void write(Path dir, String doing) {
+        byte[] json;
         try {
-            AtomicFiles.write(dir.resolve(FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+            json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the manifest of " + dir, e);
+        }
+        try {
+            AtomicFiles.write(dir.resolve(FILE), json);
+        } catch (UserException e) {
+            throw StoreWriteException.of(dir, doing, e.getCause() != null ? e.getCause() : e);
         }
     }
 
     /** Makes renames and new files in {@code dir} durable (Linux needs the directory itself flushed). */
-    static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot flush directory " + dir, e);
         }
     }
 }

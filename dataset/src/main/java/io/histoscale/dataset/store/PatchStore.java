@@ -25,8 +25,10 @@ import static io.histoscale.dataset.store.ShardFormat.*;
  *
  * <p>Layout of a store directory:
  * <pre>
- * manifest.json      format, class names, slides and shards with their CRC32C (see {@link Manifest})
+ * manifest.json      format, class names, tiling options, slides (with their source file and its fingerprint, patch
+ *                    counts per class) and shards with their size and CRC32C (see {@link Manifest})
  * manifest.lock      taken by writers while they change the manifest
+ * claims.lock        byte-range locks by which writers share out slide files (see {@link SlideClaim})
  * shards/*.hsp       one or more sealed shard files per slide (see {@link ShardFormat})
  * shards/.tmp-*      files of unfinished batches, ignored by readers
  * </pre>
@@ -34,7 +36,7 @@ import static io.histoscale.dataset.store.ShardFormat.*;
  * <p>Reading maps shards into memory and copies (or decompresses) a patch into the caller's buffer: no image decoding
  * and no allocation per patch. Reads are thread-safe. A store open for reading sees the
  * slides committed when it was opened, and those committed since after {@link #refresh()}; it never sees part of a
- * slide, even while other processes append.
+ * slide, even while other processes append. {@link StoreVerifier} checks a whole store against its manifest.
  */
 public final class PatchStore implements PatchSource, AutoCloseable {
     private final Path dir;

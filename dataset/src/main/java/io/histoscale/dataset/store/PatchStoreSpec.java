@@ -5,10 +5,11 @@ import io.histoscale.core.UserException;
 import java.util.List;
 
 /**
- * The shape of a patch store: patch size, channels, class names and compression, plus how its writer cuts shards.
+ * The shape of a patch store: patch size, channels, class names and compression, plus how its writer cuts shards
+ * and, for a store of tiled slides, the {@link TilingOptions} its patches are cut with.
  *
- * <p>Stores are appended to only with the same {@link #sameFormat format}; the zstd level and shard size may differ
- * between writers.
+ * <p>Stores are appended to only with the same {@link #sameFormat format} and, once recorded, the same tiling
+ * options; the zstd level and shard size may differ between writers.
  *
  * @param width         patch width in pixels
  * @param height        patch height in pixels
@@ -17,9 +18,11 @@ import java.util.List;
  * @param compression   how pixels are kept
  * @param zstdLevel     zstd level when compressing (1 fastest ... 19)
  * @param maxShardBytes a slide's patches go to a new shard file once one reaches this size
+ * @param tiling        how the patches are cut from slides; null when not recorded (stores not made by tiling, or
+ *                      made before options were recorded)
  */
 public record PatchStoreSpec(int width, int height, int channels, List<String> labelNames, Compression compression,
-                             int zstdLevel, long maxShardBytes) {
+                             int zstdLevel, long maxShardBytes, TilingOptions tiling) {
 
     /** Shards are memory-mapped whole, and one mapping holds at most 2 GiB. */
     static final long MAX_SHARD_BYTES_LIMIT = Integer.MAX_VALUE;
@@ -47,7 +50,12 @@ public record PatchStoreSpec(int width, int height, int channels, List<String> l
         return width * height * channels;
     }
 
-    /** Whether patches written with {@code other} can go into the same store. */
+    /** This spec with the patches cut with {@code options}. */
+    public PatchStoreSpec withTiling(TilingOptions options) {
+        return new PatchStoreSpec(width, height, channels, labelNames, compression, zstdLevel, maxShardBytes, options);
+    }
+
+    /** Whether patches written with {@code other} can go into the same store (tiling options aside). */
     public boolean sameFormat(PatchStoreSpec other) {
         return width == other.width && height == other.height && channels == other.channels
                 && labelNames.equals(other.labelNames) && compression == other.compression;
@@ -70,6 +78,7 @@ public record PatchStoreSpec(int width, int height, int channels, List<String> l
         private Compression compression = Compression.ZSTD;
         private int zstdLevel = 1;
         private long maxShardBytes = 1L << 30;
+        private TilingOptions tiling;
 
         private Builder() {
         }
@@ -113,8 +122,14 @@ public record PatchStoreSpec(int width, int height, int channels, List<String> l
             return this;
         }
 
+        /** How the patches are cut from slides (default: not recorded). */
+        public Builder tiling(TilingOptions options) {
+            this.tiling = options;
+            return this;
+        }
+
         public PatchStoreSpec build() {
-            return new PatchStoreSpec(width, height, channels, labelNames, compression, zstdLevel, maxShardBytes);
+            return new PatchStoreSpec(width, height, channels, labelNames, compression, zstdLevel, maxShardBytes, tiling);
         }
     }
 }

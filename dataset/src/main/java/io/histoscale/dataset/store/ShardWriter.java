@@ -1,7 +1,6 @@
 package io.histoscale.dataset.store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -26,15 +25,21 @@ final class ShardWriter {
     private long position;
     private int patches;
 
-    ShardWriter(Path file) {
+    /** Creates the file and writes its header; on failure nothing is left behind. */
+    ShardWriter(Path file) throws IOException {
         this.file = file;
+        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
                     .putInt(MAGIC).putInt(VERSION).putInt(RECORD_BYTES).putInt(0).flip();
             write(header);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write shard " + file, e);
+            try {
+                discard();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.histoscale.dataset.store.PatchStoreWriter.*;
@@ -26,6 +28,7 @@ import static io.histoscale.dataset.store.PatchStoreWriter.*;
 public final class SlideBatch implements AutoCloseable {
     private final PatchStoreWriter writer;
     private final SlideEntry slide;
+    private final SlideOrigin origin;
     private final PatchStoreSpec spec;
     private final String id;
     private final Path lockFile;
@@ -34,23 +37,35 @@ public final class SlideBatch implements AutoCloseable {
     private final byte[] filtered;
     private final byte[] compressed;
     private final List<ShardWriter.Sealed> sealed = new ArrayList<>();
+    /** Patches per label, unlabelled first: {@code labelCounts[label + 1]}. */
+    private final long[] labelCounts;
     private ShardWriter current;
     private long patches;
     private boolean finished;
 
     /** Called under the store lock, so that no writer opening meanwhile mistakes this batch for a dead one. */
-    SlideBatch(PatchStoreWriter writer, SlideEntry slide, PatchStoreSpec spec) {
+    SlideBatch(PatchStoreWriter writer, SlideEntry slide, SlideOrigin origin, PatchStoreSpec spec) {
         this.writer = writer;
         this.slide = slide;
+        this.origin = origin;
         this.spec = spec;
+        this.labelCounts = new long[spec.labelNames().size() + 1];
         this.id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         this.lockFile = writer.shardsDir().resolve(TEMP_PREFIX + id + LOCK_SUFFIX);
+        FileChannel opened = null;
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            lockChannel.lock();
+            opened = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            opened.lock();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start a batch in " + writer.shardsDir(), e);
+            try {
+                if (opened != null) opened.close();
+                Files.deleteIfExists(lockFile);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw StoreWriteException.of(writer.directory(), "starting slide " + slide.name(), e);
         }
+        lockChannel = opened;
         LIVE_BATCHES.add(id);
         if (spec.compression() == Compression.ZSTD) {
             zstd = new ZstdCompressCtx().setLevel(spec.zstdLevel());
@@ -62,8 +77,14 @@ public final class SlideBatch implements AutoCloseable {
         }
     }
 
+    /** The slide as begun; its name may still get a suffix when committed (see {@link #commit()}). */
     public SlideEntry slide() {
         return slide;
+    }
+
+    /** The file the slide comes from; null for a slide known by its name only. */
+    public SlideOrigin origin() {
+        return origin;
     }
 
     /** Patches added so far. */
@@ -102,32 +123,47 @@ public final class SlideBatch implements AutoCloseable {
             }
             current.add(payload, meta);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write a patch of slide " + slide.name() + " to " + writer.shardsDir(), e);
+            throw StoreWriteException.of(writer.directory(), "writing slide " + slide.name(), e);
         }
         pixels.position(pixels.position() + bytes);
         patches++;
+        labelCounts[meta.label() + 1]++;
     }
 
     /**
      * Seals the shards (flushed to disk, renamed to their final names) and records the slide as complete, in one
-     * locked update of the manifest; readers see all of the slide's patches or none.
+     * locked update of the manifest; readers see all of the slide's patches or none. A slide from a file whose name
+     * another file has in the store already is committed as {@code name~} and the start of its fingerprint.
+     *
+     * @return the slide as committed, under its name in the store
+     * @throws StoreWriteException when the store cannot be written; the batch is discarded and the store is unchanged
      */
-    public synchronized void commit() {
+    public synchronized SlideEntry commit() {
         ensureOpen();
         finished = true;
+        SlideEntry committed;
         try {
             if (current != null) {
                 sealed.add(current.seal());
                 current = null;
             }
-            writer.commit(this, sealed);
+            committed = writer.commit(this, sealed, labelCounts());
         } catch (IOException | RuntimeException e) {
-            discardFiles();
-            release();
+            try {
+                discardFiles();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                release();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             if (e instanceof RuntimeException runtime) throw runtime;
-            throw new UncheckedIOException("Cannot commit slide " + slide.name() + " to " + writer.directory(), (IOException) e);
+            throw StoreWriteException.of(writer.directory(), "committing slide " + slide.name(), e);
         }
         release();
+        return committed;
     }
 
     /** Deletes everything written for this slide; the store stays as it was. Does nothing once finished. */
@@ -148,6 +184,16 @@ public final class SlideBatch implements AutoCloseable {
         return id;
     }
 
+    /** Patches per class name, every class listed; unlabelled patches under {@value Manifest#UNLABELLED} if any. */
+    private Map<String, Long> labelCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (int label = 0; label < spec.labelNames().size(); label++) {
+            counts.put(spec.labelNames().get(label), labelCounts[label + 1]);
+        }
+        if (labelCounts[0] > 0) counts.put(Manifest.UNLABELLED, labelCounts[0]);
+        return counts;
+    }
+
     private void ensureOpen() {
         if (finished) throw new IllegalStateException("The batch of slide " + slide.name() + " is already committed or aborted");
     }
@@ -162,12 +208,17 @@ public final class SlideBatch implements AutoCloseable {
         }
     }
 
+    /** Gives up the batch's lock; never fails, so that a committed slide is never reported as failed. */
     private void release() {
         try {
             Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            // its lock is released below, so the next writer removes it as a dead batch's
+        }
+        try {
             lockChannel.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot release " + lockFile, e);
+            // the process's lock on the file goes with the channel all the same
         } finally {
             LIVE_BATCHES.remove(id);
             writer.forget(this);

@@ -24,7 +24,7 @@ final class StoreLock implements AutoCloseable {
         try {
             threads = IN_PROCESS.computeIfAbsent(dir.toRealPath(), d -> new ReentrantLock());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find patch store " + dir, e);
+            throw StoreWriteException.of(dir, "locking it", e);
         }
         threads.lock();
         FileChannel opened = null;
@@ -34,7 +34,7 @@ final class StoreLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(opened);
             threads.unlock();
-            throw new UncheckedIOException("Cannot lock patch store " + dir, e);
+            throw StoreWriteException.of(dir, "locking it", e);
         }
         channel = opened;
     }

@@ -6,6 +6,11 @@ import io.histoscale.dataset.SlideEntry;
 import io.histoscale.dataset.store.PatchMeta;
 import io.histoscale.dataset.store.PatchStoreWriter;
 import io.histoscale.dataset.store.SlideBatch;
+import io.histoscale.dataset.store.SlideClaim;
+import io.histoscale.dataset.store.SlideMatch;
+import io.histoscale.dataset.store.SlideOrigin;
+import io.histoscale.dataset.store.StoreWriteException;
+import io.histoscale.dataset.store.TilingOptions;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.Slides;
 import io.histoscale.slide.annotation.AnnotationIndex;
@@ -24,16 +29,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Cuts slides into labelled patches and writes them to a patch store.
@@ -42,6 +51,14 @@ import java.util.regex.Pattern;
  * tumour fraction from the slide's annotation (if any), pixels read on worker threads and written in grid order, then
  * the slide is committed atomically. Slides already complete in the store are skipped, so a re-run resumes; a slide
  * that fails is aborted (nothing of it is visible) and reported, and the others go on.
+ *
+ * <p>The store records the {@link #tilingOptions() options} it is cut with and refuses others. Slides are known by a
+ * fingerprint of their file ({@link SlideOrigin}): the same file under another path is skipped as done, a file of the
+ * same name with other content is tiled too (under a suffixed name), a file at a known path whose content changed is
+ * reported. Several tilers, in this or other processes, may share a store and a list of slides: each slide file is
+ * claimed by one of them while it is tiled, the others take the next, and wait for the claimed ones at the end, so
+ * every run returns with all its slides in the store. When the store cannot be written (a full disk), the run stops
+ * with one {@link UserException}, keeping the slides committed before.
  *
  * <pre>{@code
  * TileReport r = Tiler.builder().setMpp(0.5).setPatchSize(256).optAnnotations(dir).build().run(slides, writer, l);
@@ -53,6 +70,10 @@ public final class Tiler {
     public static final String UNLABELLED = "unlabelled";
     /** Camelyon17's naming: patient_004_node_3 belongs to patient_004. */
     public static final String DEFAULT_PATIENT_PATTERN = "^(patient_\\d+)_node_\\d+$";
+    /** The message of a slide skipped because a slide of its name, of unknown content, is in the store. */
+    private static final String BY_NAME_ONLY = "already in the store by name (recorded without its content fingerprint)";
+    /** How often a tiler waiting for a slide that another writer holds looks again. */
+    private static final long CLAIM_POLL_MILLIS = 200;
 
     /** Told about progress from worker threads; implementations must be thread-safe. */
     public interface Listener {
@@ -104,15 +125,27 @@ public final class Tiler {
         return annotations == null ? List.of() : LABELS;
     }
 
+    /** The options that decide what this tiler's patches are; the store it writes records them. */
+    public TilingOptions tilingOptions() {
+        return new TilingOptions(mpp, patchSize, stride, minTissue, annotations == null ? null : tumourThreshold);
+    }
+
+    /**
+     * Tiles {@code slides} into {@code out}; slides already in the store are skipped, slides that fail are reported.
+     *
+     * @throws UserException when the store holds other classes or patches cut with other options (keyed by the first
+     *                       option that differs), or when it cannot be written (then what it had committed is kept)
+     */
     public TileReport run(List<Path> slides, PatchStoreWriter out, Listener listener) {
         if (!out.spec().labelNames().equals(labelNames())) {
             throw new UserException("store " + out.directory() + " holds classes " + out.spec().labelNames()
                     + " but this run writes " + (labelNames().isEmpty() ? "unlabelled patches" : labelNames())
                     + ": tile into a new --out, or " + (annotations == null ? "pass --annotations" : "drop --annotations"));
         }
+        List<String> warnings = new ArrayList<>();
+        out.requireTiling(tilingOptions()).ifPresent(warnings::add);
         long start = System.nanoTime();
         AnnotationIndex index = annotations == null ? null : AnnotationIndex.scan(annotations);
-        List<String> warnings = new ArrayList<>();
         if (index != null) {
             for (Path orphan : index.withoutSlide(slides)) {
                 warnings.add("annotation " + orphan + " names a slide that is not among the slides given; it was not used");
@@ -120,31 +153,106 @@ public final class Tiler {
         }
         ExecutorService slidePool = Executors.newFixedThreadPool(Math.min(threads, slides.size()), daemon("tile-slide"));
         ExecutorService readPool = Executors.newFixedThreadPool(threads, daemon("tile-read"));
+        AtomicReference<StoreWriteException> storeFailure = new AtomicReference<>();
         try {
-            List<Future<TileReport.SlideResult>> futures = new ArrayList<>();
-            for (Path p : slides) {
-                futures.add(slidePool.submit(() -> {
-                    TileReport.SlideResult r = tileOne(p, index, out, readPool, listener);
-                    listener.slideFinished(r);
-                    return r;
-                }));
+            TileReport.SlideResult[] results = new TileReport.SlideResult[slides.size()];
+            // First the slides no other writer holds, then those it did, waiting for it: most turn out done by then.
+            List<Integer> pending = IntStream.range(0, slides.size()).boxed().toList();
+            for (boolean wait : new boolean[]{false, true}) {
+                List<Future<TileReport.SlideResult>> futures = new ArrayList<>();
+                for (int i : pending) {
+                    Path p = slides.get(i);
+                    futures.add(slidePool.submit(() -> attempt(p, wait, index, out, readPool, listener, storeFailure)));
+                }
+                List<Integer> deferred = new ArrayList<>();
+                for (int k = 0; k < pending.size(); k++) {
+                    TileReport.SlideResult r = join(futures.get(k));
+                    if (r == null) deferred.add(pending.get(k));
+                    else results[pending.get(k)] = r;
+                }
+                pending = deferred;
             }
-            List<TileReport.SlideResult> results = new ArrayList<>();
-            for (Future<TileReport.SlideResult> f : futures) results.add(join(f));
-            return new TileReport(results, warnings, (System.nanoTime() - start) / 1e9);
+            StoreWriteException failure = storeFailure.get();
+            if (failure != null) {
+                long committed = Arrays.stream(results).filter(r -> r.status() == TileReport.Status.TILED).count();
+                throw new UserException(failure.getMessage() + " This run had committed " + committed + " of its "
+                        + slides.size() + " slide(s) before; they are kept, and running it again skips them.", failure);
+            }
+            long byName = Arrays.stream(results).filter(r -> r.message().equals(BY_NAME_ONLY)).count();
+            if (byName > 0) {
+                warnings.add(byName + " slide(s) were skipped as done by their name alone: the store, written by an "
+                        + "earlier HistoScale, did not record which files its slides came from");
+            }
+            return new TileReport(List.of(results), warnings, (System.nanoTime() - start) / 1e9);
         } finally {
             slidePool.shutdownNow();
             readPool.shutdownNow();
         }
     }
 
-    private TileReport.SlideResult tileOne(Path path, AnnotationIndex index, PatchStoreWriter out,
-                                           ExecutorService readPool, Listener listener) {
+    /**
+     * Tiles one slide file once this tiler holds its claim; null when another writer holds it and {@code wait} is
+     * false. After a store write failure, slides are no longer started.
+     */
+    private TileReport.SlideResult attempt(Path path, boolean wait, AnnotationIndex index, PatchStoreWriter out,
+                                           ExecutorService readPool, Listener listener,
+                                           AtomicReference<StoreWriteException> storeFailure) {
         long start = System.nanoTime();
-        String name = SlideFiles.stem(path);
-        if (out.isComplete(name)) {
-            return new TileReport.SlideResult(path, name, TileReport.Status.SKIPPED_DONE, Map.of(), "already in the store", 0);
+        String stem = SlideFiles.stem(path);
+        TileReport.SlideResult stopped = new TileReport.SlideResult(path, stem, TileReport.Status.FAILED, Map.of(),
+                "not tiled: the store could not be written", 0);
+        try {
+            if (storeFailure.get() != null) return stopped;
+            SlideOrigin origin;
+            try {
+                origin = SlideOrigin.of(path);
+            } catch (StoreWriteException e) {
+                throw e;
+            } catch (UserException e) {
+                return new TileReport.SlideResult(path, stem, TileReport.Status.FAILED, Map.of(), e.getMessage(),
+                        (System.nanoTime() - start) / 1e9);
+            }
+            Optional<SlideClaim> claim = out.tryClaim(origin);
+            while (claim.isEmpty()) {
+                if (!wait) return null;
+                sleep(CLAIM_POLL_MILLIS);
+                if (storeFailure.get() != null) return stopped;
+                claim = out.tryClaim(origin);
+            }
+            try (SlideClaim held = claim.get()) {
+                TileReport.SlideResult r = tileOne(path, stem, origin, index, out, readPool, listener);
+                listener.slideFinished(r);
+                return r;
+            }
+        } catch (StoreWriteException e) {
+            storeFailure.compareAndSet(null, e);
+            return stopped;
         }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("tiling interrupted", e);
+        }
+    }
+
+    /** Skips, reports or tiles a slide file whose claim this tiler holds. */
+    private TileReport.SlideResult tileOne(Path path, String stem, SlideOrigin origin, AnnotationIndex index,
+                                           PatchStoreWriter out, ExecutorService readPool, Listener listener) {
+        long start = System.nanoTime();
+        Optional<SlideMatch> known;
+        try {
+            known = out.find(origin, stem);
+        } catch (StoreWriteException e) {
+            throw e;
+        } catch (UserException e) {
+            return new TileReport.SlideResult(path, stem, TileReport.Status.FAILED, Map.of(), e.getMessage(), 0);
+        }
+        if (known.isPresent()) return known(path, stem, origin, known.get(), out);
+        String name = stem;
         try (Slide slide = opener.apply(path)) {
             SlideAnnotations ann = null;
             String note = "";
@@ -168,21 +276,55 @@ public final class Tiler {
             double slideMpp = grid.slideMpp();
             Map<String, Long> counts = new LinkedHashMap<>();
             List<String> thumbLabels = new ArrayList<>();
-            SlideBatch batch = out.beginSlide(new SlideEntry(name, patientOf(name), centre, slideMpp));
+            // The patient comes from the file's name, before the store adds a suffix to tell same-name files apart.
+            SlideBatch batch = out.beginSlide(new SlideEntry(name, patientOf(name), centre, slideMpp), origin);
             try {
                 writePatches(new PatchReader(slide, grid), grid, ann, batch, readPool, listener, counts, thumbLabels);
-                batch.commit();
+                name = batch.commit().name();
+                if (!name.equals(stem)) {
+                    note = (note.isEmpty() ? "" : note + "; ") + "another file named " + stem + " is in the store, so "
+                            + "this one (" + path + ") is " + name;
+                }
             } catch (RuntimeException | Error e) {
-                batch.abort();
+                try {
+                    batch.abort();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
                 throw e;
             }
-            if (thumbnails != null) writeThumbnail(slide, mask, grid, thumbLabels, name);
+            if (thumbnails != null) {
+                try {
+                    writeThumbnail(slide, mask, grid, thumbLabels, name);
+                } catch (UserException e) {
+                    note = (note.isEmpty() ? "" : note + "; ") + "no thumbnail: " + e.getMessage();
+                }
+            }
             return new TileReport.SlideResult(path, name, TileReport.Status.TILED, counts, note,
                     (System.nanoTime() - start) / 1e9);
+        } catch (StoreWriteException e) {
+            throw e;
         } catch (UserException e) {
             return new TileReport.SlideResult(path, name, TileReport.Status.FAILED, Map.of(), e.getMessage(),
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** The outcome for a slide file the store knows already. */
+    private static TileReport.SlideResult known(Path path, String stem, SlideOrigin origin, SlideMatch match,
+                                                PatchStoreWriter out) {
+        return switch (match.kind()) {
+            case SAME_CONTENT -> new TileReport.SlideResult(path, match.name(), TileReport.Status.SKIPPED_DONE, Map.of(),
+                    "already in the store" + (match.name().equals(stem) ? "" : " as " + match.name())
+                            + (match.source() == null || match.source().equals(origin.path()) ? ""
+                            : " (the same content as " + match.source() + ")"), 0);
+            case SAME_NAME_NO_FINGERPRINT -> new TileReport.SlideResult(path, match.name(),
+                    TileReport.Status.SKIPPED_DONE, Map.of(), BY_NAME_ONLY, 0);
+            case CHANGED -> new TileReport.SlideResult(path, stem, TileReport.Status.FAILED, Map.of(), path
+                    + " has changed since it was tiled into the store " + out.directory() + " as slide " + match.name()
+                    + " (its content fingerprint differs); the store keeps the patches of the earlier file. To use "
+                    + "the new content, tile it into a new store (another output folder)", 0);
+        };
     }
 
     /** Reads chunks of patches on the pool, a bounded window ahead, and adds them to the batch in grid order. */

@@ -24,9 +24,11 @@ public final class Tiling {
     }
 
     /**
-     * Tiles the request's slides; slides already complete in the store are skipped, bad ones reported.
+     * Tiles the request's slides; slides already complete in the store are skipped, bad ones reported. An existing
+     * store keeps its compression; it takes slides only at the tiling options it holds.
      *
-     * @throws UserException for a bad setting, an unknown backend or an unusable store
+     * @throws UserException for a bad setting, an unknown backend, an unusable store, options other than the store's
+     *                       or a store that cannot be written (see {@link Tiler#run})
      */
     public static TileReport run(TileRequest request, Tiler.Listener listener) {
         List<Path> files = SlideFiles.expand(request.slides());
@@ -77,7 +79,7 @@ public final class Tiling {
             return PatchStore.append(out);
         }
         PatchStoreSpec spec = PatchStoreSpec.builder().patchSize(request.size()).labels(tiler.labelNames())
-                .compression(request.compression()).build();
+                .compression(request.compression()).tiling(tiler.tilingOptions()).build();
         return PatchStore.append(out, spec); // creates it; safe when array tasks start together
     }
 }
