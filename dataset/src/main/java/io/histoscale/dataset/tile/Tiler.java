@@ -140,7 +140,8 @@ public final class Tiler {
         if (!out.spec().labelNames().equals(labelNames())) {
             throw new UserException("store " + out.directory() + " holds classes " + out.spec().labelNames()
                     + " but this run writes " + (labelNames().isEmpty() ? "unlabelled patches" : labelNames())
-                    + ": tile into a new --out, or " + (annotations == null ? "pass --annotations" : "drop --annotations"));
+                    + ": tile into another store, or " + (annotations == null ? "give the annotations folder"
+                    : "tile without annotations"));
         }
         List<String> warnings = new ArrayList<>();
         out.requireTiling(tilingOptions()).ifPresent(warnings::add);
