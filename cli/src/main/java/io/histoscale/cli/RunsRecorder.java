@@ -30,13 +30,20 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
             ex.validate(kind);
             if (ex.submits()) return ExecutorLaunch.submit(kind, parsed, leaf, ex);
             registry = openForRecording(ex);
-        } catch (UserException e) {
-            // user errors before the command runs take the same path as the command's own: one line, status 2
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // errors before the command runs take the same path as the command's own: one line
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }
         if (registry == null) return new CommandLine.RunLast().execute(parsed);
         try (registry) {
             return runHere(kind, parsed, leaf, ex, registry);
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the registry failed while recording (read-only, disk full): the same one line
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }
     }
 
@@ -67,9 +74,10 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
             status = new CommandLine.RunLast().execute(parsed);
             return status;
         } catch (CommandLine.ExecutionException e) {
-            UserException user = userCause(e);
-            status = user != null ? 2 : 1;
-            message = user != null ? "histoscale: error: " + user.getMessage() : String.valueOf(e.getCause());
+            Failures.Failure failure = Failures.of(e.getCause() != null ? e.getCause() : e, leaf.getCommandSpec());
+            status = failure.status();
+            message = "histoscale: error: " + failure.line()
+                    + (failure.bug() ? " (" + (e.getCause() != null ? e.getCause() : e) + ")" : "");
             throw e;
         } finally {
             if (ended.compareAndSet(false, true)) {
@@ -119,12 +127,5 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
 
     private static boolean helpRequested(List<CommandLine> chain) {
         return chain.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
-    }
-
-    private static UserException userCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UserException u) return u;
-        }
-        return null;
     }
 }

@@ -71,7 +71,8 @@ class ErrorPathTest {
             disk.readOnly();
             CliTest.Run existing = CliTest.run("tile", "--store", registry.toString(), "--out",
                     dir.resolve("store").toString(), dir.resolve("none.svs").toString());
-            assertThat(existing.status()).isEqualTo(1);
+            // the registry says what to give instead (--store): a user error
+            assertThat(existing.status()).isEqualTo(2);
             assertOneLine(existing);
             assertThat(existing.err()).contains("cannot write the run registry " + registry)
                     .contains("read-only file system").contains("--store");
@@ -79,7 +80,7 @@ class ErrorPathTest {
             Path fresh = disk.root().resolve("new.db");
             CliTest.Run created = CliTest.run("tile", "--store", fresh.toString(), "--out",
                     dir.resolve("store").toString(), dir.resolve("none.svs").toString());
-            assertThat(created.status()).isEqualTo(1);
+            assertThat(created.status()).isEqualTo(2);
             assertOneLine(created);
             assertThat(created.err()).contains(fresh.toString()).contains("read-only file system").contains("--store");
         }

@@ -28,7 +28,7 @@ class UsageTest {
             String[] header = sub.getCommandSpec().usageMessage().header();
             String[] description = sub.getCommandSpec().usageMessage().description();
             String summary = header.length > 0 ? header[0] : description.length == 0 ? "" : description[0];
-            if (!summary.matches("[A-Z].*[.)]") || summary.length() > 120) {
+            if (!summary.matches("[A-Z].*\\.") || summary.length() > 120) {
                 cut.add(sub.getCommandSpec().qualifiedName() + ": " + summary);
             }
             collect(sub, cut);

@@ -54,8 +54,9 @@ public final class FederateCommand implements Callable<Integer> {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.TrainDefaults.class,
-            description = {"Run every strategy on the same split over simulated sites (separate processes,",
-            "mutual TLS) and print a table: test AUC/accuracy, bytes, wall time, rounds. Saves compare.json and compare.md."})
+            description = {"Run every strategy on the same split over simulated sites and print a table.",
+            "Sites are separate processes speaking mutual TLS; the table gives test AUC/accuracy, bytes, wall time and",
+            "rounds. Saves compare.json and compare.md."})
     static final class CompareCommand implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "Patch store or image folder.")
         Path data;
@@ -150,8 +151,9 @@ public final class FederateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: intact chain, and nothing left but parameter buffers of",
-            "exactly the model's size and small aggregate messages. Exit 0 when clean, 1 otherwise."})
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: an intact chain, and nothing sent but model weights and aggregates.",
+            "Nothing may leave a site but parameter buffers of exactly the model's size and small aggregate messages.",
+            "Exit 0 when clean, 1 otherwise."})
     static final class AuditCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "audit.jsonl file(s), or site folders holding one.")
         List<Path> logs;
