@@ -1,6 +1,7 @@
 package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
+import io.histoscale.launch.Heartbeat;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import picocli.CommandLine.ParseResult;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link ExecutorOptions} is either handed to its executor ({@code --executor NAME}, see
  * {@link ExecutorLaunch}) or run here and recorded in the run registry: RUNNING when it starts, then COMPLETED or
  * FAILED with its exit status, final metrics and artefacts; CANCELLED when a signal (Ctrl-C, scancel) stops it.
+ * While it runs, its {@link Heartbeat} beats in the run's folder, so that a process killed outright is recorded as
+ * ended when it died.
  * Commands without the mixin run unchanged.
  */
 final class RunsRecorder implements CommandLine.IExecutionStrategy {
@@ -70,6 +73,8 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
         Runtime.getRuntime().addShutdownHook(onSignal);
         int status = 1;
         String message = null;
+        // when this process dies without recording its end (kill -9), the last beat says when
+        Heartbeat heartbeat = Heartbeat.start(Heartbeat.file(registry.runFolder(id), task == null ? 0 : task));
         try {
             status = new CommandLine.RunLast().execute(parsed);
             return status;
@@ -80,6 +85,7 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
                     + (failure.bug() ? " (" + (e.getCause() != null ? e.getCause() : e) + ")" : "");
             throw e;
         } finally {
+            heartbeat.close();
             if (ended.compareAndSet(false, true)) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onSignal);

@@ -51,6 +51,7 @@ class EndTimeTest {
             ProcessHandle job = ProcessHandle.of(Long.parseLong(s.jobId().replace("local:", ""))).orElseThrow();
             List<ProcessHandle> tree = new ArrayList<>(job.descendants().toList());
             tree.add(job);
+            Instant kill = Instant.now();
             tree.forEach(ProcessHandle::destroyForcibly);
             for (ProcessHandle p : tree) p.onExit().join();
             Instant killed = Instant.now();
@@ -59,7 +60,8 @@ class EndTimeTest {
             Run run = tracker.refresh(id);
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);
             assertThat(run.message()).contains("without an exit status");
-            assertThat(run.endedAt()).isBetween(killed.minus(Duration.ofMillis(1500)), killed.plusMillis(500));
+            // it wrote its log every half second until the kill
+            assertThat(run.endedAt()).isBetween(kill.minus(Duration.ofSeconds(2)), killed.plusMillis(500));
         }
     }
 

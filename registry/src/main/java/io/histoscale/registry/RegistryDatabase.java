@@ -107,8 +107,8 @@ final class RegistryDatabase {
     private String sqliteReason(SQLException e) {
         if (location.startsWith("jdbc:") && !location.startsWith("jdbc:sqlite:")) return null;
         return switch (e.getErrorCode() & 0xFF) {
-            case SQLITE_READONLY -> "cannot write the run registry " + location + ": " + whyNotWritable(Path.of(file(location)))
-                    + "; give --store with a writable location";
+            case SQLITE_READONLY -> "cannot write the run registry " + location + ": "
+                    + whyNotWritable(Path.of(file(location))) + "; give --store with a writable file";
             case SQLITE_FULL -> "cannot write the run registry " + location + ": no space left on device; free space "
                     + "there or give --store with another location";
             case SQLITE_NOTADB -> notARegistry(file(location), "not an SQLite database");
@@ -142,13 +142,16 @@ final class RegistryDatabase {
         }
         try {
             Files.createDirectories(path.getParent());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UserException("cannot create the run registry " + path + ": " + e.getFile() + " is a file, not "
+                    + "a folder; give --store with a writable file", e);
         } catch (IOException e) {
             throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
-                    + "; give --store with a writable location", e);
+                    + "; give --store with a writable file", e);
         }
         if (!Files.isWritable(path.getParent())) {
             throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
-                    + "; give --store with a writable location");
+                    + "; give --store with a writable file");
         }
         return path;
     }
