@@ -160,11 +160,14 @@ public final class FederateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            TorchEngine.start(EngineSettings.defaults().withThreads(1));
             boolean clean = true;
             for (Path log : logs) {
                 Path file = log.toFile().isDirectory() ? log.resolve("audit.jsonl") : log;
-                AuditCheck.Report r = AuditCheck.verify(file, ModelShapes::sizes);
+                AuditCheck.Report r = AuditCheck.verify(file, model -> {
+                    // PyTorch builds the model named by a transfer, to count its parameters: only then is it started
+                    TorchEngine.start(EngineSettings.defaults().withThreads(1));
+                    return ModelShapes.sizes(model);
+                });
                 System.out.printf("%s: %d messages, %,d bytes, %d complete model transfers, by type %s: %s%n", file,
                         r.messages(), r.bytes(), r.transfers(), r.byType(),
                         r.clean() ? "CLEAN (only parameter buffers of the model's exact size and aggregates < "
