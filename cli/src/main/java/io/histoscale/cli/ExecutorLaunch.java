@@ -116,6 +116,8 @@ final class ExecutorLaunch {
                 for (PositionalParamSpec pp : p.matchedPositionals()) positionals.addAll(pp.originalStringValues());
             }
         }
+        // --debug given before the subcommand: the job prints its errors the same way
+        if (Main.debug(parsed) && !options.contains(Main.DEBUG)) options.add(Main.DEBUG);
         if (ex.arraySize <= 1) {
             List<String> all = new ArrayList<>(options);
             if (!positionals.isEmpty()) all.add("--");

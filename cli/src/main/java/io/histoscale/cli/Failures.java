@@ -116,8 +116,7 @@ final class Failures {
         } else {
             // the context often ends with the cause's own message ("…: /x: Read-only file system"): say it once
             String own = io.getMessage();
-            if (own != null && context.endsWith(": " + own)) context = context.substring(0, context.length() - own.length() - 2);
-            if (own != null && context.endsWith(" (" + own + ")")) context = context.substring(0, context.length() - own.length() - 3);
+            if (own != null) context = removeSuffix(removeSuffix(context, ": " + own), " (" + own + ")");
             if (subject != null && !context.contains(subject)) context += " (" + subject + ")";
         }
         StringBuilder line = new StringBuilder();
@@ -178,6 +177,10 @@ final class Failures {
                     null};
         }
         return new String[]{message.isBlank() ? io.getClass().getSimpleName() : message, null};
+    }
+
+    private static String removeSuffix(String text, String suffix) {
+        return text.endsWith(suffix) ? text.substring(0, text.length() - suffix.length()) : text;
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -117,7 +117,8 @@ public final class Main implements Callable<Integer> {
      */
     private static void hideArraySizeOutsideTile(CommandLine line) {
         CommandSpec spec = line.getCommandSpec();
-        OptionSpec arraySize = spec.mixins().containsKey(ExecutorOptions.MIXIN) ? spec.findOption("--array-size") : null;
+        OptionSpec arraySize = spec.mixins().containsKey(ExecutorOptions.MIXIN) ? spec.findOption("--array-size")
+                : null;
         if (arraySize != null && !spec.name().equals("tile") && !arraySize.hidden()) {
             spec.remove(arraySize);
             spec.addOption(OptionSpec.builder(arraySize).hidden(true).build());

@@ -52,7 +52,8 @@ final class ProgressBars {
     /** Whether file descriptor 2 is a terminal (isatty), as a terminal program asks it. */
     private static boolean stderrIsTerminal() {
         try {
-            return Platform.isLinux() || Platform.isMac() ? Native.load("c", C.class).isatty(2) == 1 : System.console() != null;
+            if (!Platform.isLinux() && !Platform.isMac()) return System.console() != null;
+            return Native.load("c", C.class).isatty(2) == 1;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return false;
         }

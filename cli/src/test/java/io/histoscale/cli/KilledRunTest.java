@@ -33,8 +33,8 @@ class KilledRunTest {
         Path registry = dir.resolve("runs.db");
         List<String> command = new ArrayList<>(ExecutorLaunch.javaCommand());
         command.addAll(List.of("train", "--data", store.toString(), "--out", dir.resolve("run").toString(),
-                "--model", "small", "--epochs", "1000", "--batch", "8", "--threads", "1", "--workers", "1",
-                "--store", registry.toString()));
+                "--model", "small", "--epochs", "1000", "--patience", "0", "--batch", "8", "--threads", "1",
+                "--workers", "1", "--store", registry.toString()));
         Path output = dir.resolve("train.out");
         Process train = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         Instant kill;
