@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * stage reported is a prediction for patients it never saw. Re-running reuses what is already there (cohorts, tiled
  * slides, a finished training run); {@code --fresh} starts over.
  */
-@Command(name = "demo", description = {"Generate a synthetic 10-patient cohort and take it through the pipeline:",
-        "slides -> patches -> a trained model -> a pN stage per patient with heatmaps, kappa and report.html."})
+@Command(name = "demo", description = {"Generate a synthetic 10-patient cohort and take it through the whole pipeline.",
+        "Slides -> patches -> a trained model -> a pN stage per patient with heatmaps, kappa and report.html."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Working folder (default: out/demo in the HistoScale checkout).")

@@ -116,6 +116,8 @@ final class ExecutorLaunch {
                 for (PositionalParamSpec pp : p.matchedPositionals()) positionals.addAll(pp.originalStringValues());
             }
         }
+        // --debug given before the subcommand: the job prints its errors the same way
+        if (Main.debug(parsed) && !options.contains(Main.DEBUG)) options.add(Main.DEBUG);
         if (ex.arraySize <= 1) {
             List<String> all = new ArrayList<>(options);
             if (!positionals.isEmpty()) all.add("--");
@@ -158,12 +160,9 @@ final class ExecutorLaunch {
         return cmd;
     }
 
-    /** Jobs' scripts and logs: beside an SQLite registry (runs/ID), else under ~/.histoscale/runs/ID. */
+    /** Jobs' scripts and logs: the run's folder (beside an SQLite registry, runs/ID; else ~/.histoscale/runs/ID). */
     static Path logDir(String location, String id) {
-        Path base = location.startsWith("jdbc:") && !location.startsWith("jdbc:sqlite:")
-                ? Path.of(System.getProperty("user.home"), ".histoscale")
-                : Path.of(location.replaceFirst("^jdbc:sqlite:", "")).toAbsolutePath().getParent();
-        return base.resolve("runs").resolve(id);
+        return RunRegistry.runFolder(location, id);
     }
 
     private static String absolute(String location) {

@@ -50,8 +50,8 @@ public final class ExecutorOptions {
     @Option(names = "--mpi-tasks", order = 906, description = "MPI tasks of the job (srun --mpi=pmix, or mpirun for local).")
     int mpiTasks;
 
-    @Option(names = "--array-size", order = 907, description = "tile: split the slides over this many array tasks, "
-            + "all writing into the one store; a failed task is submitted once more.")
+    @Option(names = "--array-size", order = 907, description = "Split the slides over this many array tasks, all "
+            + "writing into the one store; a failed task is submitted once more.")
     int arraySize;
 
     @Option(names = "--detach", order = 908, description = "With --executor: submit, print the run id and return "

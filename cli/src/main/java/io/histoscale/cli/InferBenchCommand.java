@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "infer", description = {"Whole-slide inference, patches per second: HistoScale (reader threads + DJL/libtorch)",
-        "vs python3-openslide in a torch DataLoader + python3-torch, same grid, network, batch and threads;",
+@Command(name = "infer", description = {"Whole-slide inference in patches per second: HistoScale vs python3-openslide and python3-torch.",
+        "HistoScale: reader threads + DJL/libtorch; the peer: python3-openslide in a torch DataLoader + python3-torch;",
+        "same grid, network, batch and threads;",
         "also the share of our time the model waits on slide reads (io_wait_share).",
         "Default slide: CMU-1-Small-Region.svs from the shared data, else a generated synthetic slide."})
 final class InferBenchCommand implements Callable<Integer> {

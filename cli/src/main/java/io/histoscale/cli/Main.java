@@ -1,13 +1,18 @@
 package io.histoscale.cli;
 
-import io.histoscale.core.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /** The {@code histoscale} command line: one entry point for every pipeline stage. */
 @Command(name = "histoscale",
@@ -15,6 +20,7 @@ import java.util.Properties;
         scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand
         versionProvider = Main.Version.class,
         description = "Deep learning on whole-slide images, from slides to patient stage.",
+        footer = "%nSee histoscale help COMMAND (or histoscale COMMAND --help) for a command's options.",
         subcommands = {
                 InfoCommand.class,
                 SynthCommand.class,
@@ -33,45 +39,92 @@ import java.util.Properties;
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+
+    /** The option that adds the stack trace to an error's one line; every subcommand has it. */
+    static final String DEBUG = "--debug";
 
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
+    @Option(names = DEBUG, scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print its stack trace after the message.")
+    boolean debug;
+
+    /** No command: the list of commands, on stderr as for any other usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Failures.USER;
     }
 
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
-    /** Runs the CLI and returns its exit status: 0 ok, 1 some inputs failed, 2 usage or user error. */
+    /**
+     * Runs the CLI and returns its exit status: 0 ok; 1 the run failed (some inputs, the disk, the network, or a bug);
+     * 2 usage or user error. Every failure ends here as one line (see {@link Failures}).
+     */
     public static int execute(String... args) {
-        return commandLine(new Main()).execute(args);
+        CommandLine cli = commandLine(new Main());
+        try {
+            return cli.execute(args);
+        } catch (RuntimeException | Error e) {
+            // thrown outside a command (the run recorder, picocli itself): the same one line
+            ParseResult parsed = cli.getParseResult();
+            return Failures.report(e, parsed == null ? null : leaf(parsed).commandSpec(), cli.getErr(), debug(parsed));
+        }
     }
 
-    /** A command line for {@code command} that prints user errors as one line (status 2) and bugs in full. */
+    /**
+     * A command line for {@code command}: a wrong option or value is one line and where to read more (status 2);
+     * a failure is one line as {@link Failures} words it; --debug adds the stack trace.
+     */
     static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionStrategy(new RunsRecorder()); // records runs in the registry; --executor submits them
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            UserException user = userCause(ex);
-            if (user != null) {
-                line.getErr().println("histoscale: error: " + ConfigFlags.word(user, line.getCommandSpec()));
-                return 2;
-            }
-            throw ex;
+        cli.setExecutionExceptionHandler((ex, line, parsed) ->
+                Failures.report(ex, line.getCommandSpec(), line.getErr(), debug(parsed)));
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            PrintWriter err = line.getErr();
+            err.println("histoscale: error: " + ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " "));
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("try: " + line.getCommandSpec().qualifiedName() + " --help");
+            return Failures.USER;
         });
+        hideArraySizeOutsideTile(cli);
         return cli;
     }
 
-    private static UserException userCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UserException u) return u;
+    /** Whether --debug was given, before or after the subcommand. */
+    static boolean debug(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(DEBUG)) return true;
         }
-        return null;
+        return false;
+    }
+
+    private static ParseResult leaf(ParseResult parsed) {
+        ParseResult p = parsed;
+        while (p.subcommand() != null) p = p.subcommand();
+        return p;
+    }
+
+    /**
+     * --array-size splits slides over array tasks, which only tile has: the other commands with the executor options
+     * keep it (hidden) only to say so when it is given.
+     */
+    private static void hideArraySizeOutsideTile(CommandLine line) {
+        CommandSpec spec = line.getCommandSpec();
+        OptionSpec arraySize = spec.mixins().containsKey(ExecutorOptions.MIXIN) ? spec.findOption("--array-size")
+                : null;
+        if (arraySize != null && !spec.name().equals("tile") && !arraySize.hidden()) {
+            spec.remove(arraySize);
+            spec.addOption(OptionSpec.builder(arraySize).hidden(true).build());
+        }
+        line.getSubcommands().values().forEach(Main::hideArraySizeOutsideTile);
     }
 
     /** Version from the build, so {@code --version} names exactly what runs. */

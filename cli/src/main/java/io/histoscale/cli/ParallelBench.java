@@ -19,8 +19,8 @@ final class ParallelBench {
     }
 
     @Command(name = "allreduce", description = {"GB/s of HistoScale's Java allreduce (Open MPI through JNA) vs a C "
-            + "MPI_Allreduce loop compiled with mpicc from the project's own source during the benchmark; both in the "
-            + "same mpirun ranks, alternating round by round, on the same buffer."})
+            + "MPI_Allreduce loop.", "The C loop is compiled with mpicc from the project's own source during the "
+            + "benchmark; both run in the same mpirun ranks, alternating round by round, on the same buffer."})
     static final class Allreduce implements Callable<Integer> {
         @Option(names = "--floats", defaultValue = "11700000", description = "Floats per allreduce (default "
                 + "${DEFAULT-VALUE}: ResNet-18's gradients).")
@@ -51,9 +51,9 @@ final class ParallelBench {
         }
     }
 
-    @Command(name = "scaling", description = {"Strong and weak scaling of data-parallel training on this machine "
-            + "(1 PyTorch thread per rank; step time split into data wait, compute and allreduce), and an alpha-beta "
-            + "ring-allreduce model fitted here projecting efficiency and time to train to 8-1024 GPUs. "
+    @Command(name = "scaling", description = {"Strong and weak scaling of data-parallel training on this machine, "
+            + "projected to 8-1024 GPUs.", "1 PyTorch thread per rank; step time split into data wait, compute and "
+            + "allreduce; an alpha-beta ring-allreduce model fitted here projects efficiency and time to train. "
             + "Writes a PNG plot."})
     static final class Scaling implements Callable<Integer> {
         @Option(names = "--model", defaultValue = "resnet18", description = "Network (default ${DEFAULT-VALUE}).")

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "pn", description = {
-        "Patient pN stages from slide labels by the Camelyon17 rules: nodes with ITCs",
-        "only are not positive; pN1mi: micro-metastases only; pN1: 1-3 positive nodes,",
+        "Patient pN stages from slide labels by the Camelyon17 rules.",
+        "Nodes with ITCs only are not positive; pN1mi: micro-metastases only; pN1: 1-3 positive nodes,",
         "one a macro-metastasis; pN2: 4-9 positive nodes, one a macro-metastasis.",
         "Prints the patient rows (patient_000.zip,pN1); with --truth then the",
         "quadratic-weighted kappa and the confusion matrices."})

@@ -1,6 +1,7 @@
 package io.histoscale.cli;
 
 import io.histoscale.core.UserException;
+import io.histoscale.launch.Heartbeat;
 import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import picocli.CommandLine.ParseResult;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link ExecutorOptions} is either handed to its executor ({@code --executor NAME}, see
  * {@link ExecutorLaunch}) or run here and recorded in the run registry: RUNNING when it starts, then COMPLETED or
  * FAILED with its exit status, final metrics and artefacts; CANCELLED when a signal (Ctrl-C, scancel) stops it.
+ * While it runs, its {@link Heartbeat} beats in the run's folder, so that a process killed outright is recorded as
+ * ended when it died.
  * Commands without the mixin run unchanged.
  */
 final class RunsRecorder implements CommandLine.IExecutionStrategy {
@@ -30,13 +33,20 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
             ex.validate(kind);
             if (ex.submits()) return ExecutorLaunch.submit(kind, parsed, leaf, ex);
             registry = openForRecording(ex);
-        } catch (UserException e) {
-            // user errors before the command runs take the same path as the command's own: one line, status 2
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // errors before the command runs take the same path as the command's own: one line
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }
         if (registry == null) return new CommandLine.RunLast().execute(parsed);
         try (registry) {
             return runHere(kind, parsed, leaf, ex, registry);
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the registry failed while recording (read-only, disk full): the same one line
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }
     }
 
@@ -63,15 +73,19 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
         Runtime.getRuntime().addShutdownHook(onSignal);
         int status = 1;
         String message = null;
+        // when this process dies without recording its end (kill -9), the last beat says when
+        Heartbeat heartbeat = Heartbeat.start(Heartbeat.file(registry.runFolder(id), task == null ? 0 : task));
         try {
             status = new CommandLine.RunLast().execute(parsed);
             return status;
         } catch (CommandLine.ExecutionException e) {
-            UserException user = userCause(e);
-            status = user != null ? 2 : 1;
-            message = user != null ? "histoscale: error: " + user.getMessage() : String.valueOf(e.getCause());
+            Failures.Failure failure = Failures.of(e.getCause() != null ? e.getCause() : e, leaf.getCommandSpec());
+            status = failure.status();
+            message = "histoscale: error: " + failure.line()
+                    + (failure.bug() ? " (" + (e.getCause() != null ? e.getCause() : e) + ")" : "");
             throw e;
         } finally {
+            heartbeat.close();
             if (ended.compareAndSet(false, true)) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -119,12 +133,5 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
 
     private static boolean helpRequested(List<CommandLine> chain) {
         return chain.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
-    }
-
-    private static UserException userCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UserException u) return u;
-        }
-        return null;
     }
 }

@@ -40,7 +40,8 @@ final class RunsResults {
         Set<String> skip = executorOptionNames(leaf);
         Map<String, Object> config = new TreeMap<>();
         for (OptionSpec o : spec.options()) {
-            if (o.usageHelp() || o.versionHelp() || skip.contains(o.longestName()) || o.hidden()) continue;
+            if (o.usageHelp() || o.versionHelp() || skip.contains(o.longestName()) || o.hidden()
+                    || o.longestName().equals(Main.DEBUG)) continue; // how errors print is no setting of the run
             config.put(o.longestName().replaceFirst("^-+", ""), plain(o.getValue()));
         }
         ExecutorOptions ex = ExecutorOptions.of(leaf);

@@ -25,8 +25,9 @@ final class SynthCommand implements Runnable {
     }
 
     @Command(name = "cohort", description = {
-            "Write patients' lymph-node slides (pyramidal JPEG-tiled TIFF with an Aperio description), their tumour",
-            "annotations (ASAP XML), ground truth (JSON) and stage_labels.csv in Camelyon17's format."})
+            "Write a synthetic cohort: lymph-node slides, their tumour annotations, ground truth and stage labels.",
+            "Slides are pyramidal JPEG-tiled TIFF with an Aperio description; annotations ASAP XML; ground truth JSON;",
+            "stage_labels.csv in Camelyon17's format."})
     static final class Cohort implements Callable<Integer> {
         @Option(names = "--patients", defaultValue = "" + SyntheticCohort.DEFAULT_PATIENTS,
                 description = "Patients (default ${DEFAULT-VALUE}).")

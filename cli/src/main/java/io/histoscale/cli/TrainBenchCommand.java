@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "train", description = {"Training images per second: HistoScale (DJL/libtorch) vs Debian's python3-torch",
-        "running the identical architecture, batch, input size, optimizer and thread count in the same run."})
+@Command(name = "train", description = {"Training images per second: HistoScale (DJL/libtorch) vs Debian's python3-torch.",
+        "Both run the identical architecture, batch, input size, optimizer and thread count in the same run."})
 final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34, resnet50 (default ${DEFAULT-VALUE}).")
     String model;

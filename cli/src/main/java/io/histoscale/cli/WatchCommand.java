@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "watch", description = {
-        "Follow a run (local, Slurm or in another process) to its end: a progress bar with epoch, loss, AUC, images/s "
-                + "and ETA read from its metrics file, or its array tasks. Exits with 0 when the run completed, 1 when "
-                + "it failed or was cancelled."})
+        "Follow a run (local, Slurm or in another process) to its end.",
+        "A progress bar with epoch, loss, AUC, images/s and ETA read from its metrics file, or its array tasks. "
+                + "Exits with 0 when the run completed, 1 when it failed or was cancelled."})
 final class WatchCommand implements Callable<Integer> {
 
 

@@ -5,15 +5,24 @@ import io.histoscale.registry.RunRegistry;
 import io.histoscale.registry.RunStatus;
 import io.histoscale.registry.RunTask;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Keeps the registry's view of submitted runs true to their executors. A run records its own start, metrics and end
  * from inside its job; the tracker fills in what a job cannot say for itself: that it was cancelled, killed, timed out
  * or lost its node (with the tail of its log), and how each array task ended. A failed array task is submitted once
  * more; when it fails again the run is FAILED and names it.
+ *
+ * <p>An end the tracker records is the time the job ended as far as its files tell ({@link #endTime}), not the time
+ * the tracker noticed: a run killed in the night and noticed by the next morning's {@code runs list} took minutes,
+ * not hours.
  */
 public final class RunTracker {
 
@@ -56,7 +65,9 @@ public final class RunTracker {
                 JobState state = executor.state(run.jobId(), logDir, 0);
                 if (state.status().isFinal()) {
                     registry.finished(id, RunStatus.FAILED, run.exitCode() != null ? run.exitCode() : state.exitCode(),
-                            withTail(run.message() != null ? run.message() : state.detail(), Path.of(run.logPath())));
+                            withTail(run.message() != null ? run.message() : state.detail(), Path.of(run.logPath())),
+                            run.endedAt() != null ? run.endedAt()
+                                    : endTime(logDir, 0, Path.of(run.logPath()), run.startedAt()));
                     return registry.get(id);
                 }
             }
@@ -68,7 +79,8 @@ public final class RunTracker {
         if (!now.status().isFinal()) {
             String message = state.status() == RunStatus.COMPLETED ? null
                     : withTail(state.detail(), Path.of(run.logPath()));
-            registry.finished(id, state.status(), state.exitCode(), message);
+            registry.finished(id, state.status(), state.exitCode(), message,
+                    endTime(logDir, 0, Path.of(run.logPath()), run.startedAt()));
         }
         return refresh(id);
     }
@@ -113,7 +125,9 @@ public final class RunTracker {
                     : RunStatus.CANCELLED;
             Integer exit = status == RunStatus.COMPLETED ? 0 : tasks.stream().map(RunTask::exitCode)
                     .filter(c -> c != null && c != 0).findFirst().orElse(null);
-            registry.finished(run.id(), status, exit, problems.isEmpty() ? null : String.join("\n", problems));
+            Instant end = tasks.stream().map(t -> endTime(logDir, t.index(), Path.of(t.logPath()), run.startedAt()))
+                    .max(Instant::compareTo).orElseGet(Instant::now);
+            registry.finished(run.id(), status, exit, problems.isEmpty() ? null : String.join("\n", problems), end);
         }
         return registry.get(run.id());
     }
@@ -126,7 +140,8 @@ public final class RunTracker {
             Run now = registry.get(run.id());
             if (!now.status().isFinal()) {
                 registry.finished(run.id(), RunStatus.FAILED, null, "process " + run.jobId()
-                        + " ended without recording a result");
+                        + " ended without recording a result", endTime(registry.runFolder(run.id()), 0, null,
+                        run.startedAt()));
             }
         }
         return registry.get(run.id());
@@ -183,6 +198,30 @@ public final class RunTracker {
     private static boolean awaitingLogTail(Run run) {
         return run.status() == RunStatus.FAILED && !run.isArray() && !"in-process".equals(run.executor())
                 && run.jobId() != null && (run.message() == null || !run.message().contains(LOG_MARK));
+    }
+
+    /**
+     * When a job or task that did not record its own end ended, as its files tell: the time its script wrote its
+     * exit status; else its last sign of life, the later of its {@link Heartbeat} and the last write to its log
+     * (SIGKILL, the out-of-memory killer, a lost node: nothing was written after); else now, when nothing tells
+     * better. Never before it started, nor after now.
+     */
+    static Instant endTime(Path folder, int task, Path log, Instant startedAt) {
+        Instant now = Instant.now();
+        Instant end = modified(Job.exitFile(folder, task)).orElseGet(() -> Stream.of(
+                        Heartbeat.last(Heartbeat.file(folder, task)), modified(log))
+                .flatMap(Optional::stream).max(Instant::compareTo).orElse(now));
+        if (end.isAfter(now)) return now;
+        return startedAt != null && end.isBefore(startedAt) ? startedAt : end;
+    }
+
+    private static Optional<Instant> modified(Path file) {
+        if (file == null) return Optional.empty();
+        try {
+            return Optional.of(Files.getLastModifiedTime(file).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static String withTail(String detail, Path log) {

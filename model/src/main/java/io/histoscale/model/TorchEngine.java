@@ -20,10 +20,16 @@ import org.slf4j.LoggerFactory;
  * while they wait (unless {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT} is set), which keeps steps fast when
  * other processes share the cores; and the starting thread treats denormal floats as zero
  * ({@link #flushDenormalsOnThisThread()}).
+ *
+ * <p>Starting keeps libtorch's warnings, which it writes straight to the process's stderr, off the user's terminal
+ * and logs (see {@code TorchLogs}; {@code TORCH_CPP_LOG_LEVEL=WARNING} shows them again), and DJL's warnings that it
+ * cannot count GPUs on a machine without a CUDA driver.
  */
 public final class TorchEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchEngine.class);
+
+    private static final String CUDA_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl.util.cuda";
 
     private static TorchEngine started;
 
@@ -43,6 +49,11 @@ public final class TorchEngine {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // Without a usable CUDA driver DJL warns twice that it cannot count GPUs: that is 0 GPUs, and --device gpu
+        // says so itself. slf4j-simple reads a logger's level when the logger is made, as the engine loads.
+        if (System.getProperty(CUDA_LOG_LEVEL) == null) {
+            System.setProperty(CUDA_LOG_LEVEL, "error");
+        }
         // PtEngine reads these once, when it loads the native library.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(settings.threads()));
         System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(settings.interOpThreads()));
@@ -53,6 +64,7 @@ public final class TorchEngine {
         // before PyTorch's OpenMP workers exist, so that they inherit it
         Denormals.flushOnThisThread();
         Engine engine = Engine.getEngine(PtEngine.ENGINE_NAME);
+        TorchLogs.apply(); // libtorch's own warnings go straight to fd 2: keep only its errors
         if (JniUtils.getNumInteropThreads() != settings.interOpThreads()) {
             try {
                 JniUtils.setNumInteropThreads(settings.interOpThreads());

@@ -24,6 +24,8 @@ import java.sql.Types;
 final class RegistryDatabase {
 
     private static final int BUSY_TIMEOUT_MS = 60_000;
+    /** Flyway's table of applied migrations: what makes a database a run registry. */
+    private static final String SCHEMA_HISTORY = "registry_schema_history";
     /** Flyway reports every open at INFO; only its warnings belong on a user's terminal. Held so it is not collected. */
     private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
 
@@ -84,26 +86,131 @@ final class RegistryDatabase {
         }
     }
 
-    /** One line naming the registry, what could not be done and the database's reason. */
+    /** One line naming the registry, what could not be done, the database's reason and what to do. */
     UserException failure(String what, SQLException e) {
-        return new UserException("run registry " + location + ": cannot " + what + ": " + e.getMessage());
+        String known = sqliteReason(e);
+        if (known != null) return new UserException(known, e);
+        return new UserException("run registry " + location + ": cannot " + what + ": " + firstLine(e.getMessage()), e);
     }
 
     private UserException cannotOpen(SQLException e) {
-        return new UserException("cannot open the run registry " + location + ": " + e.getMessage()
-                + "; give --store with a writable file or a reachable JDBC URL");
+        String known = sqliteReason(e);
+        if (known != null) return new UserException(known, e);
+        return new UserException("cannot open the run registry " + location + ": " + firstLine(e.getMessage())
+                + "; give --store with a writable file or a reachable JDBC URL", e);
+    }
+
+    /**
+     * What an SQLite failure means for the user, for those a user can act on (read-only, disk full, not a registry,
+     * damaged); null for others and for other databases.
+     */
+    private String sqliteReason(SQLException e) {
+        if (location.startsWith("jdbc:") && !location.startsWith("jdbc:sqlite:")) return null;
+        return switch (e.getErrorCode() & 0xFF) {
+            case SQLITE_READONLY -> "cannot write the run registry " + location + ": "
+                    + whyNotWritable(Path.of(file(location))) + "; give --store with a writable file";
+            case SQLITE_FULL -> "cannot write the run registry " + location + ": no space left on device; free space "
+                    + "there or give --store with another location";
+            case SQLITE_NOTADB -> notARegistry(file(location), "not an SQLite database");
+            case SQLITE_CORRUPT -> "the run registry " + location + " is damaged (" + firstLine(e.getMessage())
+                    + "); restore it from a backup, or give --store with another file";
+            default -> null;
+        };
+    }
+
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_NOTADB = 26;
+    /** What every SQLite 3 database file starts with. */
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static String notARegistry(String file, String why) {
+        return file + " is not a HistoScale run registry (" + why + "); give --store with a registry file, or with a "
+                + "new file name to start one";
+    }
+
+    private static String file(String where) {
+        return where.startsWith("jdbc:sqlite:") ? where.substring("jdbc:sqlite:".length()) : where;
     }
 
     private static Path sqliteFile(String where) {
-        String file = where.startsWith("jdbc:sqlite:") ? where.substring("jdbc:sqlite:".length()) : where;
-        Path path = Path.of(file).toAbsolutePath();
+        Path path = Path.of(file(where)).toAbsolutePath();
+        if (Files.exists(path)) {
+            checkIsSqlite(path);
+            return path;
+        }
         try {
             Files.createDirectories(path.getParent());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UserException("cannot create the run registry " + path + ": " + e.getFile() + " is a file, not "
+                    + "a folder; give --store with a writable file", e);
         } catch (IOException e) {
-            throw new UserException("cannot create the folder of the run registry " + path + ": " + e.getMessage()
+            throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
+                    + "; give --store with a writable file", e);
+        }
+        if (!Files.isWritable(path.getParent())) {
+            throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
                     + "; give --store with a writable file");
         }
         return path;
+    }
+
+    /**
+     * Says at once when {@code path} is not an SQLite database (SQLite itself would only say so at the first query,
+     * and Flyway after half a minute of retries) or is a database of another program.
+     */
+    private static void checkIsSqlite(Path path) {
+        if (Files.isDirectory(path)) throw new UserException(notARegistry(path.toString(), "it is a folder"));
+        byte[] head = new byte[SQLITE_HEADER.length];
+        int read;
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            read = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new UserException("cannot read the run registry " + path + ": " + e.getMessage(), e);
+        }
+        if (read == 0) return; // an empty file: SQLite makes it a database
+        if (read < head.length || !java.util.Arrays.equals(head, SQLITE_HEADER)) {
+            throw new UserException(notARegistry(path.toString(), "not an SQLite database"));
+        }
+        try (Connection c = sqlite(path, true).getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet tables = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            while (tables.next()) names.add(tables.getString(1));
+            if (!names.isEmpty() && !names.contains(SCHEMA_HISTORY)) {
+                throw new UserException(notARegistry(path.toString(), "an SQLite database of another program, with "
+                        + "tables " + new java.util.TreeSet<>(names)));
+            }
+        } catch (SQLException e) {
+            if ((e.getErrorCode() & 0xFF) == SQLITE_NOTADB) {
+                throw new UserException(notARegistry(path.toString(), "not an SQLite database"), e);
+            }
+            throw new UserException("the run registry " + path + " cannot be read (" + firstLine(e.getMessage())
+                    + "); restore it from a backup, or give --store with another file", e);
+        }
+    }
+
+    /** Why nothing can be written at {@code path}: its file system is read-only, or permissions forbid it. */
+    static String whyNotWritable(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        try {
+            if (existing != null && Files.getFileStore(existing).isReadOnly()) return "read-only file system";
+        } catch (IOException e) {
+            // fall through to the other reason
+        }
+        return "permission denied";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        String[] lines = message.strip().split("\\R");
+        for (String line : lines) {
+            // Flyway puts the database's own message on a line "Message    : …" of a block
+            if (line.startsWith("Message")) return line.replaceFirst("^Message\\s*:\\s*", "");
+        }
+        return lines[0];
     }
 
     private static DataSource sqlite(Path path, boolean readOnly) {
@@ -122,16 +229,27 @@ final class RegistryDatabase {
             try {
                 Flyway.configure().loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
                         .dataSource(writable).locations("classpath:io/histoscale/registry/migration")
-                        .table("registry_schema_history").load().migrate();
+                        .table(SCHEMA_HISTORY).load().migrate();
                 return;
             } catch (FlywayException e) {
+                SQLException sql = sqlCause(e);
+                String known = sql == null ? null : sqliteReason(sql);
+                if (known != null) throw new UserException(known, e);
                 if (attempt == 3) {
-                    throw new UserException("cannot prepare the run registry " + location + ": " + e.getMessage()
-                            + "; give --store with a writable file or a reachable JDBC URL");
+                    throw new UserException("cannot prepare the run registry " + location + ": "
+                            + firstLine(sql != null ? sql.getMessage() : e.getMessage())
+                            + "; give --store with a writable file or a reachable JDBC URL", e);
                 }
                 sleep(200L * attempt);
             }
         }
+    }
+
+    private static SQLException sqlCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql) return sql;
+        }
+        return null;
     }
 
     /** {@code sql} prepared on {@code c} with {@code args} bound in order (null as SQL NULL). */

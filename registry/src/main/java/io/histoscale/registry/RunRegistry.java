@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -65,6 +66,22 @@ public final class RunRegistry implements AutoCloseable {
 
     public String location() {
         return db.location();
+    }
+
+    /**
+     * The folder of run {@code id}'s own files (a submitted job's script, logs and exit statuses; a running run's
+     * heartbeat): {@code runs/ID} beside an SQLite registry, else {@code ~/.histoscale/runs/ID}.
+     */
+    public Path runFolder(String id) {
+        return runFolder(location(), id);
+    }
+
+    /** {@link #runFolder(String)} of the registry at {@code location}. */
+    public static Path runFolder(String location, String id) {
+        Path base = location.startsWith("jdbc:") && !location.startsWith("jdbc:sqlite:")
+                ? Path.of(System.getProperty("user.home"), ".histoscale")
+                : Path.of(location.replaceFirst("^jdbc:sqlite:", "")).toAbsolutePath().getParent();
+        return base.resolve("runs").resolve(id);
     }
 
     // ---- writing ------------------------------------------------------------------------------------------------
@@ -149,12 +166,20 @@ public final class RunRegistry implements AutoCloseable {
                 host, id);
     }
 
-    /** The run ended: COMPLETED, FAILED or CANCELLED, with its exit code and, when it did not complete, why. */
+    /** The run ended now: COMPLETED, FAILED or CANCELLED, with its exit code and, when it did not complete, why. */
     public void finished(String id, RunStatus status, Integer exitCode, String message) {
+        finished(id, status, exitCode, message, Instant.now());
+    }
+
+    /**
+     * The run ended at {@code endedAt}: for an end recorded by someone else than the run, later (a run killed with
+     * SIGKILL, noticed by the next {@code runs list}).
+     */
+    public void finished(String id, RunStatus status, Integer exitCode, String message, Instant endedAt) {
         if (!status.isFinal()) throw new IllegalArgumentException(status + " is not a final status");
+        long end = endedAt.toEpochMilli();
         update("UPDATE runs SET status = ?, ended_at = ?, started_at = COALESCE(started_at, ?), exit_code = ?, "
-                        + "message = ? WHERE id = ?", status.name(), System.currentTimeMillis(),
-                System.currentTimeMillis(), exitCode, message, id);
+                + "message = ? WHERE id = ?", status.name(), end, end, exitCode, message, id);
     }
 
     /** Adds or replaces final figures of a run. */

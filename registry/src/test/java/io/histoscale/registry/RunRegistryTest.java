@@ -150,4 +150,24 @@ class RunRegistryTest {
         assertThatThrownBy(() -> RunRegistry.open(file.resolve("runs.db").toString()))
                 .isInstanceOf(UserException.class).hasMessageContaining("--store with a writable file");
     }
+
+    @Test
+    void aFileThatIsNotARegistryIsRefusedAtOnceAndLeftAlone() throws Exception {
+        Path text = java.nio.file.Files.writeString(dir.resolve("notes.db"), "meeting notes, not a database\n".repeat(20));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RunRegistry.open(text.toString())).isInstanceOf(UserException.class)
+                .hasMessageStartingWith(text + " is not a HistoScale run registry (not an SQLite database)")
+                .hasMessageContaining("--store");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(3);
+        assertThat(text).hasContent("meeting notes, not a database\n".repeat(20).stripTrailing());
+
+        Path other = dir.resolve("other.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + other);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE songs (title TEXT)");
+        }
+        assertThatThrownBy(() -> RunQueries.open(other.toString())).isInstanceOf(UserException.class)
+                .hasMessageContaining(other + " is not a HistoScale run registry (an SQLite database of another "
+                        + "program, with tables [songs])");
+    }
 }

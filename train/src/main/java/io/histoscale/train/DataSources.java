@@ -6,8 +6,6 @@ import io.histoscale.dataset.PatchSource;
 import io.histoscale.dataset.folder.ImageFolder;
 import io.histoscale.dataset.store.PatchStore;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +70,8 @@ public final class DataSources {
             kind = "store";
             hash = Hashing.sha256Hex(read(path.resolve(MANIFEST)));
         } else {
-            int size = folderPatchSize > 0 ? folderPatchSize : firstImageSize(path);
+            int size = folderPatchSize > 0 ? folderPatchSize : ImageFolder.firstImageSide(path).orElseThrow(() ->
+                    UserException.forKey("data", path + ": no readable image in its class sub-folders"));
             source = ImageFolder.open(path, size);
             kind = "folder";
             hash = folderHash(path);
@@ -95,20 +94,6 @@ public final class DataSources {
         double[] seen = LongStream.range(0, Math.min(n, MPP_SAMPLES)).map(k -> k * n / Math.min(n, MPP_SAMPLES))
                 .mapToDouble(i -> source.info(i).mpp()).filter(m -> m > 0).sorted().toArray();
         return seen.length == 0 ? Double.NaN : seen[seen.length / 2];
-    }
-
-    private static int firstImageSize(Path dir) {
-        try (Stream<Path> files = Files.walk(dir, 2)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                BufferedImage image = ImageIO.read(file.toFile());
-                if (image != null) {
-                    return Math.min(image.getWidth(), image.getHeight());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw UserException.forKey("data", dir + ": no readable image in its class sub-folders");
     }
 
     /** Relative path and size of every file, sorted, so renaming, adding or changing a file changes the hash. */

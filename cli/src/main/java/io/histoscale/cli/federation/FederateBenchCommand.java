@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code histoscale bench federate}: per-round overhead of federated training against the 5 % goal. */
-@Command(name = "federate", mixinStandardHelpOptions = true, description = {"Per-round overhead (seconds, bytes) of FedAvg with a real site process over",
-        "loopback mutual TLS, against the goal of 5% of the round's training time (the peer)."})
+@Command(name = "federate", mixinStandardHelpOptions = true, description = {"Per-round overhead (seconds, bytes) of FedAvg with a real site process over loopback mutual TLS.",
+        "Measured against the goal of 5% of the round's training time (the peer)."})
 public final class FederateBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet18", description = "Network (default ${DEFAULT-VALUE}).")

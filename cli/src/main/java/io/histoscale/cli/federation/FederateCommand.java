@@ -54,8 +54,9 @@ public final class FederateCommand implements Callable<Integer> {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.TrainDefaults.class,
-            description = {"Run every strategy on the same split over simulated sites (separate processes,",
-            "mutual TLS) and print a table: test AUC/accuracy, bytes, wall time, rounds. Saves compare.json and compare.md."})
+            description = {"Run every strategy on the same split over simulated sites and print a table.",
+            "Sites are separate processes speaking mutual TLS; the table gives test AUC/accuracy, bytes, wall time and",
+            "rounds. Saves compare.json and compare.md."})
     static final class CompareCommand implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "Patch store or image folder.")
         Path data;
@@ -150,9 +151,10 @@ public final class FederateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: intact chain, nothing left but parameter buffers of",
-            "exactly the model's size and small aggregate messages, and only to the plan's coordinator and sites",
-            "(without --plan: to one coordinator throughout). Exit 0 when clean, 1 otherwise."})
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = {"Check site audit logs: an intact chain, and nothing sent but model weights and aggregates.",
+            "Nothing may leave a site but parameter buffers of exactly the model's size and small aggregate messages,",
+            "and only to the plan's coordinator and sites (without --plan: to one coordinator throughout).",
+            "Exit 0 when clean, 1 otherwise."})
     static final class AuditCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "audit.jsonl file(s), or site folders holding one.")
         List<Path> logs;
@@ -167,11 +169,14 @@ public final class FederateCommand implements Callable<Integer> {
                 Plan p = Plan.read(plan);
                 peers = new AuditCheck.Peers(p.name, p.sites);
             }
-            TorchEngine.start(EngineSettings.defaults().withThreads(1));
             boolean clean = true;
             for (Path log : logs) {
                 Path file = log.toFile().isDirectory() ? log.resolve("audit.jsonl") : log;
-                AuditCheck.Report r = AuditCheck.verify(file, ModelShapes::sizes, peers);
+                AuditCheck.Report r = AuditCheck.verify(file, model -> {
+                    // PyTorch builds the model named by a transfer, to count its parameters: only then is it started
+                    TorchEngine.start(EngineSettings.defaults().withThreads(1));
+                    return ModelShapes.sizes(model);
+                }, peers);
                 System.out.printf("%s: %d messages, %,d bytes, %d complete model transfers, by type %s, to %s: %s%n",
                         file, r.messages(), r.bytes(), r.transfers(), r.byType(), r.receivers(),
                         r.clean() ? "CLEAN (only parameter buffers of the model's exact size and aggregates < "

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code histoscale site}: one hospital's process in federated training. */
-@Command(name = "site", mixinStandardHelpOptions = true, description = {"Take part in federated training as one site: keeps its patches, trains when the",
-        "coordinator asks, sends only weights and aggregate numbers (each logged in <out>/audit.jsonl)."})
+@Command(name = "site", mixinStandardHelpOptions = true, description = {"Take part in federated training as one site.",
+        "The site keeps its patches, trains when the coordinator asks, and sends only weights and aggregate numbers",
+        "(each logged in <out>/audit.jsonl)."})
 public final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "This site's patch store or image folder.")

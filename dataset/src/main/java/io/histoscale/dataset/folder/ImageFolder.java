@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -114,6 +116,25 @@ public final class ImageFolder implements PatchSource {
         List<Image> images = found.stream()
                 .map(f -> new Image(f.file(), f.label(), slideIndex.get(f.slide()), f.x(), f.y())).toList();
         return new ImageFolder(dir, size, labelNames, slides, images);
+    }
+
+    /**
+     * The shorter side of the first image (in name order) in the class sub-folders of {@code dir}: the patch size a
+     * folder is read at when none is given; empty when there is no image.
+     *
+     * @throws UserException when that image cannot be read (a truncated or damaged file)
+     */
+    public static OptionalInt firstImageSide(Path dir) {
+        if (!Files.isDirectory(dir)) return OptionalInt.empty();
+        for (Path classDir : list(dir).stream().filter(Files::isDirectory)
+                .filter(d -> !d.getFileName().toString().startsWith(".")).sorted().toList()) {
+            Optional<Path> first = list(classDir).stream().filter(ImageFolder::isImage).sorted().findFirst();
+            if (first.isPresent()) {
+                BufferedImage image = decode(first.get());
+                return OptionalInt.of(Math.min(image.getWidth(), image.getHeight()));
+            }
+        }
+        return OptionalInt.empty();
     }
 
     public Path directory() {

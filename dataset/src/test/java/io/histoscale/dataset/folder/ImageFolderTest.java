@@ -158,4 +158,22 @@ class ImageFolderTest {
         int p = 3 * (y * width + x);
         return ((hwc[p] & 0xff) << 16) | ((hwc[p + 1] & 0xff) << 8) | (hwc[p + 2] & 0xff);
     }
+
+    @Test
+    void theFirstImageGivesTheSideAndATruncatedOneIsNamed() throws IOException {
+        for (String label : new String[]{"b_tumour", "a_normal"}) {
+            Files.createDirectories(temp.resolve(label));
+            ImageIO.write(new BufferedImage(label.startsWith("a") ? 40 : 64, 48, BufferedImage.TYPE_3BYTE_BGR), "png",
+                    temp.resolve(label).resolve("s_0_0.png").toFile());
+        }
+        Files.writeString(temp.resolve("notes.txt"), "not an image");
+        assertThat(ImageFolder.firstImageSide(temp)).hasValue(40);
+        assertThat(ImageFolder.firstImageSide(temp.resolve("missing"))).isEmpty();
+
+        Path first = temp.resolve("a_normal").resolve("s_0_0.png");
+        byte[] png = Files.readAllBytes(first);
+        Files.write(first, java.util.Arrays.copyOf(png, png.length / 2));
+        assertThatThrownBy(() -> ImageFolder.firstImageSide(temp)).isInstanceOf(UserException.class)
+                .hasMessageContaining(first.toString()).hasMessageContaining("Replace or remove the file");
+    }
 }
