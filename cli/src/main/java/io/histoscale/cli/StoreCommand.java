@@ -23,8 +23,9 @@ final class StoreCommand implements Runnable {
     }
 
     @Command(name = "verify", description = {
-            "Read every shard of a patch store and check it against the manifest: present, of the recorded size and "
-                    + "CRC32C, with the recorded patch counts per slide and per class.",
+            "Check a patch store against its manifest: every shard, checksum and patch count.",
+            "Every shard must be present, of the recorded size and CRC32C, and hold the recorded patch counts per slide",
+            "and per class.",
             "Exit status 0 when the store is sound; 1 with one line per problem on standard error otherwise."})
     static final class Verify implements Callable<Integer> {
 
