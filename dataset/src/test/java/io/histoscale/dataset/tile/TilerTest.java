@@ -239,7 +239,7 @@ class TilerTest {
         try (PatchStoreWriter w = PatchStore.append(store)) {
             Tiler unlabelled = Tiler.builder().setMpp(MPP).setPatchSize(SIZE).build();
             assertThatThrownBy(() -> unlabelled.run(List.of(slides.resolve("negative.tif")), w, new Tiler.Listener() {
-            })).isInstanceOf(UserException.class).hasMessageContaining("unlabelled").hasMessageContaining("--annotations");
+            })).isInstanceOf(UserException.class).hasMessageContaining("unlabelled").hasMessageContaining("give the annotations folder");
         }
     }
 
