@@ -53,6 +53,10 @@ final class Polygons {
             throw error(problem + ". Fix it in QuPath, ASAP or ImageScope, or read the annotations with repair on"
                     + " (--repair-annotations), which rebuilds it with JTS GeometryFixer");
         }
+        if (Crossings.tooMany(List.of(g))) {
+            throw error(what + " crosses itself at more than " + Crossings.LIMIT + " places, too many to repair (a"
+                    + " scribble rather than an outline): redraw it in QuPath, ASAP or ImageScope, or delete it");
+        }
         Geometry fixed = polygonalPart(GeometryFixer.fix(g));
         repairs.add(problem + (fixed == null ? ": dropped, nothing with an area was left"
                 : String.format(Locale.ROOT, ": repaired, area %.0f px²", fixed.getArea())));
