@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -60,6 +61,18 @@ class AnnotationReaderHostileTest {
                 () -> AnnotationReader.builder().optRepair(true).build().read(file))
                 .isInstanceOf(UserException.class).hasMessageContaining("scribble.xml")
                 .hasMessageContaining("polygon 'S'").hasMessageContaining("cross"));
+    }
+
+    @Test
+    void aHoleCutFromARegionWithAVertexAtTheEdgeOfDoubleRangeIsNoStackOverflow() throws IOException {
+        // the difference of the two collapses to a line, whose "polygonal part" was looked for without end
+        Path file = Files.writeString(dir.resolve("far.xml"), "<Annotations><Annotation Id=\"1\" Name=\"Tumor\"><Regions>"
+                + aperio(List.of(new double[] {8071.7, 14328.7}, new double[] {Double.MAX_VALUE, 14621.1},
+                new double[] {9054.2, 13468.8}), false)
+                + aperio(List.of(new double[] {7000, 7000}, new double[] {12000, 7000}, new double[] {12000, 12000},
+                new double[] {7000, 12000}), true)
+                + "</Regions></Annotation></Annotations>");
+        assertThat(Annotations.read(file).tumour().isEmpty()).isTrue();
     }
 
     /** A comb of {@code teeth} teeth across a 10,000-pixel square; the vertical one is the horizontal one mirrored. */
