@@ -4,6 +4,7 @@ import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.CoordinateList;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryCollection;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.LinearRing;
 import org.locationtech.jts.geom.Polygonal;
@@ -109,6 +110,8 @@ final class Polygons {
     static Geometry polygonalPart(Geometry g) {
         if (g.isEmpty()) return null;
         if (g instanceof Polygonal) return g;
+        // a line or point (what an overlay of extreme coordinates can collapse to) has no parts but itself
+        if (!(g instanceof GeometryCollection)) return null;
         List<Geometry> parts = new ArrayList<>();
         for (int i = 0; i < g.getNumGeometries(); i++) {
             Geometry p = polygonalPart(g.getGeometryN(i));
