@@ -75,6 +75,16 @@ class AnnotationReaderHostileTest {
         assertThat(Annotations.read(file).tumour().isEmpty()).isTrue();
     }
 
+    @Test
+    void exclusionsCutFromATumourWithAVertexAtTheEdgeOfDoubleRangeLeaveAnAreaNotALine() throws IOException {
+        Path file = Files.writeString(dir.resolve("far.json"), "{\"positive\": [{\"vertices\": [[8071.7, 14328.7], "
+                + "[1.7976931348623157E308, 14621.1], [9054.2, 13468.8]]}], \"negative\": [{\"vertices\": "
+                + "[[7000, 7000], [12000, 7000], [12000, 12000], [7000, 12000]]}]}");
+        SlideAnnotations annotations = Annotations.read(file);
+        assertThat(annotations.tumour()).isInstanceOf(org.locationtech.jts.geom.Polygonal.class);
+        assertThat(annotations.lesions()).isEmpty();
+    }
+
     /** A comb of {@code teeth} teeth across a 10,000-pixel square; the vertical one is the horizontal one mirrored. */
     private static List<double[]> comb(int teeth, boolean vertical) {
         List<double[]> points = new ArrayList<>();
