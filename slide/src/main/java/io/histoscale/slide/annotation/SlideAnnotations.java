@@ -48,8 +48,10 @@ public final class SlideAnnotations {
         }
         Geometry tumourUnion = union(tumourRegions());
         Geometry exclusions = union(exclusionRegions());
-        this.tumour = exclusions.isEmpty() ? tumourUnion
-                : OverlayNGRobust.overlay(tumourUnion, exclusions, OverlayNG.DIFFERENCE);
+        Geometry area = Polygons.polygonalPart(exclusions.isEmpty() ? tumourUnion
+                : OverlayNGRobust.overlay(tumourUnion, exclusions, OverlayNG.DIFFERENCE));
+        // extreme coordinates can collapse an overlay to lines, which have no area
+        this.tumour = area == null ? Polygons.FACTORY.createPolygon() : area;
         for (int i = 0; i < tumour.getNumGeometries(); i++) index(tumour.getGeometryN(i));
         pieces.build();
     }
