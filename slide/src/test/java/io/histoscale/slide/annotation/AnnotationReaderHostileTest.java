@@ -85,6 +85,19 @@ class AnnotationReaderHostileTest {
         assertThat(annotations.lesions()).isEmpty();
     }
 
+    @Test
+    void aFirstVertexThatIsNotAFiniteNumberIsAUserErrorOrDroppedByRepair() throws IOException {
+        // NaN is not equal to itself, so the closed ring looked open to JTS, which threw IllegalArgumentException
+        Path file = Files.writeString(dir.resolve("nan.xml"), "<ASAP_Annotations><Annotations>"
+                + asap("N", List.of(new double[] {Double.NaN, 0}, new double[] {0, 0}, new double[] {100, 0},
+                new double[] {100, 100}, new double[] {0, 100})) + "</Annotations></ASAP_Annotations>");
+        assertThatThrownBy(() -> Annotations.read(file)).isInstanceOf(UserException.class)
+                .hasMessageContaining("nan.xml").hasMessageContaining("polygon 'N'").hasMessageContaining("finite");
+        SlideAnnotations repaired = AnnotationReader.builder().optRepair(true).build().read(file);
+        assertThat(repaired.tumour().getArea()).isEqualTo(10_000);
+        assertThat(repaired.repairs()).singleElement().asString().contains("polygon 'N'", "dropped");
+    }
+
     /** A comb of {@code teeth} teeth across a 10,000-pixel square; the vertical one is the horizontal one mirrored. */
     private static List<double[]> comb(int teeth, boolean vertical) {
         List<double[]> points = new ArrayList<>();
