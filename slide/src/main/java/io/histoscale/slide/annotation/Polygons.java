@@ -78,6 +78,17 @@ final class Polygons {
     }
 
     private LinearRing ring(String what, List<Coordinate> points) {
+        List<Coordinate> finite = points.stream().filter(Polygons::isFinite).toList();
+        if (finite.size() < points.size()) {
+            Coordinate bad = points.stream().filter(c -> !isFinite(c)).findFirst().orElseThrow();
+            String problem = what + " has a vertex at " + at(bad) + ", which is not a finite number";
+            if (!repair) {
+                throw error(problem + ". Correct or delete it, or read the annotations with repair on"
+                        + " (--repair-annotations), which drops such vertices");
+            }
+            repairs.add(problem + ": " + (points.size() - finite.size()) + " such vertices dropped");
+            points = finite;
+        }
         int distinct = new HashSet<>(points).size();
         if (distinct < 3) {
             String where = points.isEmpty() ? "" : " at " + at(points.get(0));
@@ -92,6 +103,10 @@ final class Polygons {
         CoordinateList closed = new CoordinateList(points.toArray(Coordinate[]::new), true);
         closed.closeRing();
         return FACTORY.createLinearRing(closed.toCoordinateArray());
+    }
+
+    private static boolean isFinite(Coordinate c) {
+        return Double.isFinite(c.x) && Double.isFinite(c.y);
     }
 
     private static String describe(TopologyValidationError err) {
