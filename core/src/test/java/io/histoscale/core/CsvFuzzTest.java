@@ -2,15 +2,16 @@ package io.histoscale.core;
 
 import io.histoscale.core.fuzz.Fuzz;
 import io.histoscale.core.fuzz.Mutations;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
+import net.jqwik.api.statistics.Statistics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,31 +24,27 @@ class CsvFuzzTest {
     private static final List<String> SNIPPETS = List.of("\"", "\"\"", ",", "\r", "\n", "\r\n", "\uFEFF", "\0",
             " \"a\" ", "\"x\"y", "\"" + "a".repeat(1000), "\u2028", "\uD800");
 
-    @TempDir
-    Path dir;
-
-    @Test
-    void quotedFieldsReadBackEqual() {
-        Fuzz.property("csv-round-trip", CsvFuzzTest::table).tries(2000)
-                .check(rows -> {
-                    String text = write(rows);
-                    List<List<String>> read = Csv.parse(text).stream().map(Csv.Row::fields).toList();
-                    assertThat(escaped(read)).as("read back from " + escaped(List.of(List.of(text))))
-                            .isEqualTo(escaped(rows));
-                    return "equal";
-                });
+    @Property(tries = 2000, seed = "20261205", shrinking = ShrinkingMode.OFF)
+    void quotedFieldsReadBackEqual(@ForAll("tables") List<List<String>> rows) {
+        String text = write(rows);
+        List<List<String>> read = Fuzz.withinLimits(() -> Csv.parse(text).stream().map(Csv.Row::fields).toList());
+        assertThat(escaped(read)).as("read back from " + escaped(List.of(List.of(text)))).isEqualTo(escaped(rows));
     }
 
-    @Test
-    void anyFileGivesRowsOrAUserErrorNamingIt() {
-        Fuzz.Summary summary = Fuzz.property("csv-any-file", CsvFuzzTest::file).tries(2000)
-                .saveAs("csv", bytes -> bytes)
-                .check(bytes -> {
-                    Path file = save(dir.resolve("table.csv"), bytes);
-                    return Fuzz.userErrorOr(file, () -> Csv.read(file, "test table"));
-                });
-        assertThat(summary.count(Fuzz.ACCEPTED)).isGreaterThan(100);
-        assertThat(summary.count(Fuzz.REJECTED)).isGreaterThan(100);
+    @Property(tries = 2000, seed = "20261206", shrinking = ShrinkingMode.OFF)
+    void anyFileGivesRowsOrAUserErrorNamingIt(@ForAll("files") Fuzz.Bytes file) {
+        Statistics.collect(Fuzz.parse("table.csv", file, path -> Csv.read(path, "test table")));
+        Fuzz.coverBothOutcomes(100);
+    }
+
+    @Provide
+    Arbitrary<List<List<String>>> tables() {
+        return Arbitraries.randomValue(CsvFuzzTest::table);
+    }
+
+    @Provide
+    Arbitrary<Fuzz.Bytes> files() {
+        return Fuzz.bytes(CsvFuzzTest::file);
     }
 
     /** Up to 6 rows of up to 6 fields of any text. */
@@ -99,13 +96,5 @@ class CsvFuzzTest {
             s.append(']');
         });
         return s.toString();
-    }
-
-    static Path save(Path file, byte[] bytes) {
-        try {
-            return Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

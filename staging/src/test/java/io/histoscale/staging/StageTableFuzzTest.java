@@ -4,12 +4,16 @@ import io.histoscale.core.Csv;
 import io.histoscale.core.fuzz.Fuzz;
 import io.histoscale.core.fuzz.Mutations;
 import io.histoscale.slide.camelyon.SlideLabel;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
+import net.jqwik.api.statistics.Statistics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,38 +36,39 @@ class StageTableFuzzTest {
     private static final List<String> SNIPPETS = List.of(",", "\"", "\n", "\r\n", "\uFEFF", "\0", "_node_",
             "_node_99999999999999999999", ".zip", "patient,stage\n", "\"a,b\"");
 
-    @TempDir
-    Path dir;
-
-    @Test
-    void anyFileGivesATableOrAUserErrorNamingIt() {
-        Fuzz.Summary summary = Fuzz.property("stage-table-any-file", StageTableFuzzTest::file).tries(1500)
-                .saveAs("csv", bytes -> bytes)
-                .check(bytes -> {
-                    Path file = save(dir.resolve("stage_labels.csv"), bytes);
-                    return Fuzz.userErrorOr(file, () -> {
-                        StageTable table = StageTable.read(file);
-                        table.warnings();
-                        table.toCsv();
-                        return table.stages();
-                    });
-                });
-        assertThat(summary.count(Fuzz.ACCEPTED)).isGreaterThan(50);
-        assertThat(summary.count(Fuzz.REJECTED)).isGreaterThan(50);
+    @Property(tries = 1500, seed = "20261208", shrinking = ShrinkingMode.OFF)
+    void anyFileGivesATableOrAUserErrorNamingIt(@ForAll("files") Fuzz.Bytes file) {
+        Statistics.collect(Fuzz.parse("stage_labels.csv", file, path -> {
+            StageTable table = StageTable.read(path);
+            table.warnings();
+            table.toCsv();
+            return table.stages();
+        }));
+        Fuzz.coverBothOutcomes(50);
     }
 
-    @Test
-    void anyTableWrittenReadsBackTheSame() {
-        Fuzz.property("stage-table-round-trip", StageTableFuzzTest::labels).tries(1000)
-                .check(labels -> {
-                    StageTable table = StageTable.ofSlides(labels);
-                    Path file = dir.resolve("written.csv");
-                    table.write(file);
-                    StageTable read = StageTable.read(file);
-                    assertThat(read.slideLabels()).as(escaped(table.toCsv())).isEqualTo(table.slideLabels());
-                    assertThat(read.stages()).isEqualTo(table.stages());
-                    return "equal";
-                });
+    @Property(tries = 1000, seed = "20261209", shrinking = ShrinkingMode.OFF)
+    void anyTableWrittenReadsBackTheSame(@ForAll("tables") Map<String, SlideLabel> labels) throws IOException {
+        StageTable table = StageTable.ofSlides(labels);
+        Path file = Files.createTempFile("written-", ".csv");
+        try {
+            table.write(file);
+            StageTable read = StageTable.read(file);
+            assertThat(read.slideLabels()).as(escaped(table.toCsv())).isEqualTo(table.slideLabels());
+            assertThat(read.stages()).isEqualTo(table.stages());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Provide
+    Arbitrary<Fuzz.Bytes> files() {
+        return Fuzz.bytes(StageTableFuzzTest::file);
+    }
+
+    @Provide
+    Arbitrary<Map<String, SlideLabel>> tables() {
+        return Arbitraries.randomValue(StageTableFuzzTest::labels);
     }
 
     /** Slide labels of up to 4 patients with awkward names (commas, quotes, spaces inside), up to 6 nodes each. */
@@ -116,13 +121,5 @@ class StageTableFuzzTest {
         text.chars().forEach(c -> s.append(c == '\n' || c >= 32 && c < 127 ? String.valueOf((char) c)
                 : String.format("\\u%04x", c)));
         return s.toString();
-    }
-
-    static Path save(Path file, byte[] bytes) {
-        try {
-            return Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

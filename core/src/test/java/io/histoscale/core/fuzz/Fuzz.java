@@ -1,17 +1,20 @@
 package io.histoscale.core.fuzz;
 
 import io.histoscale.core.UserException;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.statistics.Statistics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,160 +23,82 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
- * One property over random inputs: {@code tries} inputs from a generator, each checked on a worker thread within a
- * time limit and an allocation limit (bytes the worker allocates on the Java heap while checking it, measured by
- * the JVM). The first failing try fails the test, naming its seed and saving its input.
+ * What jqwik does not: the rule a parser is held to on a hostile file ({@link #userErrorOr}), a time and an allocation
+ * limit per try ({@link #withinLimits}), and inputs that report and save themselves compactly ({@link Bytes}).
+ * jqwik runs the tries (fixed seeds, bounded counts) and counts the outcomes ({@link Statistics}).
  *
  * <pre>{@code
- * Fuzz.Summary s = Fuzz.property("annotation-readers", random -> randomDocument(random))
- *         .tries(400).saveAs("xml", doc -> doc)
- *         .check(doc -> Fuzz.userErrorOr(write(doc), () -> Annotations.read(file)));
+ * @Property(tries = 600, seed = "12", shrinking = ShrinkingMode.OFF)
+ * void anyDocument(@ForAll("documents") Fuzz.Bytes doc) {
+ *     Statistics.collect(Fuzz.parse("annotations.xml", doc, Annotations::read));
+ *     Fuzz.coverBothOutcomes(30);
+ * }
+ * @Provide Arbitrary<Fuzz.Bytes> documents() { return Fuzz.bytes(MyTest::document); }
  * }</pre>
- *
- * @param <T> the input
  */
-public final class Fuzz<T> {
+public final class Fuzz {
     /** What {@link #userErrorOr} returns when the parser accepted the input. */
     public static final String ACCEPTED = "accepted";
     /** What {@link #userErrorOr} returns when the parser refused the input with a {@link UserException}. */
     public static final String REJECTED = "rejected";
+    /** Longest one try may take before it counts as a hang. */
+    public static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+    /** Most heap one try may allocate (all allocations counted, freed or not) before it counts as unbounded. */
+    public static final long ALLOCATION_LIMIT = 256L << 20;
 
-    private static final long MIB = 1 << 20;
+    private static ExecutorService worker = newWorker();
 
-    private final String name;
-    private final Function<Random, T> generator;
-    private int tries = 100;
-    private Duration timeLimit = Duration.ofSeconds(10);
-    private long allocationLimit = 256 * MIB;
-    private String extension = "bin";
-    private Function<T, byte[]> bytes = t -> String.valueOf(t).getBytes(StandardCharsets.UTF_8);
-
-    private Fuzz(String name, Function<Random, T> generator) {
-        this.name = name;
-        this.generator = generator;
+    private Fuzz() {
     }
 
-    /** A property named {@code name} (which also fixes its default seed) over inputs from {@code generator}. */
-    public static <T> Fuzz<T> property(String name, Function<Random, T> generator) {
-        return new Fuzz<>(name, generator);
+    /** A file's content as a try's input: reported by its size and start, saved whole when a try fails. */
+    public record Bytes(byte[] value) {
+        @Override
+        public String toString() {
+            String text = new String(value, 0, Math.min(value.length, 120), StandardCharsets.UTF_8);
+            return String.format(Locale.ROOT, "%d bytes starting \"%s\"", value.length,
+                    text.replaceAll("[^\\x20-\\x7E]", "?"));
+        }
     }
 
-    /** Inputs to check (default 100); {@code -Dhistoscale.fuzz.tries} overrides it. */
-    public Fuzz<T> tries(int tries) {
-        this.tries = tries;
-        return this;
+    /** jqwik's arbitrary over a generator of file contents, each try with its own seeded {@link Random}. */
+    public static Arbitrary<Bytes> bytes(Function<Random, byte[]> generator) {
+        return Arbitraries.randomValue(random -> new Bytes(generator.apply(random)));
     }
 
-    /** Longest one try may take (default 10 s) before it counts as a hang. */
-    public Fuzz<T> timeLimit(Duration timeLimit) {
-        this.timeLimit = timeLimit;
-        return this;
-    }
-
-    /** Most heap one try may allocate (default 256 MiB), all allocations counted, freed or not. */
-    public Fuzz<T> allocationLimit(long bytes) {
-        this.allocationLimit = bytes;
-        return this;
-    }
-
-    /** How a failing input is saved: its file extension and bytes (default: its string in UTF-8). */
-    public Fuzz<T> saveAs(String extension, Function<T, byte[]> bytes) {
-        this.extension = extension;
-        this.bytes = bytes;
-        return this;
+    /** A parser that may throw anything. */
+    @FunctionalInterface
+    public interface Parser {
+        Object parse(Path file) throws Exception;
     }
 
     /**
-     * Checks {@code property} on every input; it returns a label for the outcome (e.g. {@link #userErrorOr}'s),
-     * counted in the summary, and throws to fail.
+     * Writes {@code input} as {@code fileName} in a fresh folder and holds {@code parser} to {@link #userErrorOr} there
+     * within the limits; removes the folder after. A failing input is saved under {@code target/fuzz-failures/}.
      *
-     * @throws AssertionError naming the first failing try, its seed and where its input was saved
+     * @return {@link #ACCEPTED} or {@link #REJECTED}
      */
-    public Summary check(Function<T, String> property) {
-        long seed = seed();
-        String replay = System.getProperty("histoscale.fuzz.replay", "");
-        int count = replay.isBlank() ? Integer.getInteger("histoscale.fuzz.tries", tries) : 1;
-        Map<String, Integer> outcomes = new TreeMap<>();
-        long start = System.nanoTime();
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz-" + name);
-            t.setDaemon(true); // a hung try must not keep the test JVM alive
-            return t;
-        });
+    public static String parse(String fileName, Bytes input, Parser parser) {
+        Path dir;
         try {
-            for (int i = 0; i < count; i++) {
-                long trySeed = replay.isBlank() ? mix(seed + i * 0x9E3779B97F4A7C15L) : Long.parseLong(replay);
-                T input = generator.apply(new Random(trySeed));
-                String outcome = run(worker, property, input, trySeed, i, count);
-                outcomes.merge(outcome, 1, Integer::sum);
-            }
+            dir = Files.createTempDirectory("fuzz-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Path file = Files.write(dir.resolve(fileName), input.value());
+            return withinLimits(() -> userErrorOr(file, () -> parser.parse(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + save(fileName, input.value()), e);
         } finally {
-            worker.shutdownNow();
+            delete(dir);
         }
-        Summary summary = new Summary(name, seed, count, Duration.ofNanos(System.nanoTime() - start), outcomes);
-        System.out.println(summary);
-        return summary;
-    }
-
-    private String run(ExecutorService worker, Function<T, String> property, T input, long trySeed, int i,
-                       int count) {
-        Future<String> result = worker.submit(() -> {
-            long before = allocatedBytes();
-            String outcome = property.apply(input);
-            long used = allocatedBytes() - before;
-            if (used > allocationLimit) {
-                throw new AssertionError(String.format(Locale.ROOT, "allocated %d MiB, more than the %d MiB allowed",
-                        used / MIB, allocationLimit / MIB));
-            }
-            return outcome;
-        });
-        try {
-            return result.get(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            result.cancel(true);
-            throw failure(input, trySeed, i, count, "did not finish within " + timeLimit.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof AssertionError ? cause.getMessage() : "crashed with " + cause;
-            throw failure(input, trySeed, i, count, why, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    private AssertionError failure(T input, long trySeed, int i, int count, String why, Throwable cause) {
-        String saved;
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
-            saved = "input saved as " + Files.write(dir.resolve(name + "-" + Long.toUnsignedString(trySeed) + "."
-                    + extension), bytes.apply(input)).toAbsolutePath();
-        } catch (IOException | RuntimeException e) {
-            saved = "input not saved (" + e + ")";
-        }
-        return new AssertionError("fuzz property '" + name + "' failed on try " + (i + 1) + " of " + count + ": "
-                + why + "; " + saved + "; replay it with -Dhistoscale.fuzz.replay=" + trySeed, cause);
-    }
-
-    private long seed() {
-        String given = System.getProperty("histoscale.fuzz.seed", "");
-        if (given.equals("random")) {
-            return new Random().nextLong();
-        }
-        return given.isBlank() ? mix(name.hashCode()) : Long.parseLong(given);
-    }
-
-    /** SplitMix64's finaliser: neighbouring seeds give unrelated tries. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     /**
@@ -194,26 +119,85 @@ public final class Fuzz<T> {
                         + message, e);
             }
             return REJECTED;
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             throw new AssertionError("crashed with " + e, e);
         }
     }
 
     /**
-     * What a property did.
-     *
-     * @param outcomes how many tries ended with each label
+     * Runs {@code work} on a worker thread and fails if it takes longer than {@link #TIME_LIMIT} (a hang) or allocates
+     * more than {@link #ALLOCATION_LIMIT} on the heap (unbounded allocation).
      */
-    public record Summary(String name, long seed, int tries, Duration time, Map<String, Integer> outcomes) {
-        /** Tries that ended with {@code label}. */
-        public int count(String label) {
-            return outcomes.getOrDefault(label, 0);
+    public static synchronized <T> T withinLimits(Callable<T> work) {
+        Future<T> result = worker.submit(() -> {
+            long before = allocatedBytes();
+            T value = work.call();
+            long used = allocatedBytes() - before;
+            if (used > ALLOCATION_LIMIT) {
+                throw new AssertionError(String.format(Locale.ROOT, "allocated %d MiB, more than the %d MiB allowed",
+                        used >> 20, ALLOCATION_LIMIT >> 20));
+            }
+            return value;
+        });
+        try {
+            return result.get(TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker(); // the hung thread is a daemon: it cannot keep the test JVM alive
+            throw new AssertionError("did not finish within " + TIME_LIMIT.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AssertionError assertion) {
+                throw assertion;
+            }
+            throw new AssertionError("crashed with " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
+    }
 
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "fuzz %s: %d tries in %.1f s (seed %d): %s", name, tries,
-                    time.toMillis() / 1000.0, seed, outcomes);
+    /**
+     * Fails the property unless at least {@code atLeast} tries were accepted and as many refused: a suite means
+     * something only if it reaches both sides. Call it in the property method, after collecting the outcome.
+     */
+    public static void coverBothOutcomes(int atLeast) {
+        Statistics.coverage(coverage -> {
+            coverage.check(ACCEPTED).count(n -> n >= atLeast);
+            coverage.check(REJECTED).count(n -> n >= atLeast);
+        });
+    }
+
+    private static String save(String fileName, byte[] bytes) {
+        try {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
+            return "input saved as " + Files.write(dir.resolve(Long.toHexString(crc.getValue()) + "-" + fileName),
+                    bytes).toAbsolutePath();
+        } catch (IOException | RuntimeException e) {
+            return "input not saved (" + e + ")";
         }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is not the parser's failure
+        }
+    }
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-try");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

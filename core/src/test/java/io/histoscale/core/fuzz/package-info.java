@@ -1,12 +1,11 @@
 /**
- * A small property-testing harness for hostile-input suites: seeded random documents, a bounded number of tries, a
- * time and an allocation limit per try, and the one rule every parser is held to ({@link Fuzz#userErrorOr}).
+ * The hostile-input suites' shared parts, on jqwik: damaged documents ({@link io.histoscale.core.fuzz.Mutations}),
+ * the rule every parser is held to, and a time and an allocation limit per try
+ * ({@link io.histoscale.core.fuzz.Fuzz}).
  *
- * <p>Seed policy: every property has a fixed seed derived from its name, so that CI and every developer run the
- * same tries and a red run stays red until fixed. {@code -Dhistoscale.fuzz.seed=N} runs other tries
- * ({@code random} picks a new seed each run, for exploring); {@code -Dhistoscale.fuzz.tries=N} overrides the number
- * of tries; {@code -Dhistoscale.fuzz.replay=S} runs only the try with seed {@code S}, as a failure reports it. A
- * failing try's input is also saved under {@code target/fuzz-failures/}, to be kept as an example-based regression
- * test.
+ * <p>Seed policy: every property names a fixed seed, so that CI and every developer run the same tries and a red run
+ * stays red until fixed; change the seed locally to explore other tries. A failing try reports its seed (jqwik) and
+ * saves its input under {@code target/fuzz-failures/}, to be kept as an example-based regression test. The suites are
+ * tagged {@code fuzz}: {@code mvn test -Dgroups=fuzz} runs them alone.
  */
 package io.histoscale.core.fuzz;

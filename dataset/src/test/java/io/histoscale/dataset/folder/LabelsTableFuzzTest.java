@@ -3,21 +3,20 @@ package io.histoscale.dataset.folder;
 import io.histoscale.core.Csv;
 import io.histoscale.core.fuzz.Fuzz;
 import io.histoscale.core.fuzz.Mutations;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
+import net.jqwik.api.statistics.Statistics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hostile labels.csv beside an image folder: any file gives a table or a UserException naming it. */
 @Tag("fuzz")
@@ -27,19 +26,16 @@ class LabelsTableFuzzTest {
     private static final List<String> SNIPPETS = List.of(",", "\"", "\n", "\r\n", "\uFEFF", "\0", "-1",
             "99999999999999999999", "1e3", "0x1F", "NaN", " 12 ");
 
-    @TempDir
-    Path dir;
+    @Property(tries = 1500, seed = "20261207", shrinking = ShrinkingMode.OFF)
+    void anyFileGivesATableOrAUserErrorNamingIt(@ForAll("files") Fuzz.Bytes file) {
+        Statistics.collect(Fuzz.parse(LabelsTable.FILE, file,
+                path -> LabelsTable.read(path.getParent()).row("tumor/a.png")));
+        Fuzz.coverBothOutcomes(50);
+    }
 
-    @Test
-    void anyFileGivesATableOrAUserErrorNamingIt() {
-        Fuzz.Summary summary = Fuzz.property("labels-table-any-file", LabelsTableFuzzTest::file).tries(1500)
-                .saveAs("csv", bytes -> bytes)
-                .check(bytes -> {
-                    Path file = save(dir.resolve(LabelsTable.FILE), bytes);
-                    return Fuzz.userErrorOr(file, () -> LabelsTable.read(dir).row("tumor/a.png"));
-                });
-        assertThat(summary.count(Fuzz.ACCEPTED)).isGreaterThan(50);
-        assertThat(summary.count(Fuzz.REJECTED)).isGreaterThan(50);
+    @Provide
+    Arbitrary<Fuzz.Bytes> files() {
+        return Fuzz.bytes(LabelsTableFuzzTest::file);
     }
 
     /** A header of known and unknown columns and rows of fitting or awkward cells, now and then damaged. */
@@ -74,13 +70,5 @@ class LabelsTableFuzzTest {
                     : Integer.toString(random.nextInt(100_000));
             default -> "v" + random.nextInt(5);
         };
-    }
-
-    static Path save(Path file, byte[] bytes) {
-        try {
-            return Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,21 +2,21 @@ package io.histoscale.slide.annotation;
 
 import io.histoscale.core.fuzz.Fuzz;
 import io.histoscale.core.fuzz.Mutations;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
+import net.jqwik.api.statistics.Statistics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile annotation files: random ASAP, Aperio, GeoJSON and NCRF documents (empty, tiny, crossing, huge and
@@ -43,44 +43,42 @@ class AnnotationReaderFuzzTest {
             "{\"type\": \"MultiPolygon\", \"coordinates\": {\"a\": [[0, 0]]}}",
             "{\"type\": \"Polygon\", \"coordinates\": [{\"a\": 1}]}");
 
-    @TempDir
-    Path dir;
-
-    @Test
-    void anyDocumentGivesAnnotationsOrAUserErrorNamingTheFile() {
-        Fuzz.Summary summary = Fuzz.property("annotation-readers", AnnotationReaderFuzzTest::document)
-                .tries(600).saveAs("txt", Document::bytes)
-                .check(doc -> {
-                    Path file = write(doc);
-                    String plain = Fuzz.userErrorOr(file, () -> use(Annotations.read(file)));
-                    String repaired = Fuzz.userErrorOr(file,
-                            () -> use(AnnotationReader.builder().optRepair(true).build().read(file)));
-                    return plain + "/" + repaired;
-                });
+    @Property(tries = 600, seed = "20261210", shrinking = ShrinkingMode.OFF)
+    void anyDocumentGivesAnnotationsOrAUserErrorNamingTheFile(@ForAll("documents") Document doc) {
+        String plain = Fuzz.parse(doc.fileName(), doc.bytes(), file -> use(Annotations.read(file)));
+        String repaired = Fuzz.parse(doc.fileName(), doc.bytes(),
+                file -> use(AnnotationReader.builder().optRepair(true).build().read(file)));
+        Statistics.collect(plain + "/" + repaired);
         // The suite means something only if it reaches both sides: files that read and files that are refused.
-        assertThat(summary.count("accepted/accepted")).as("documents read").isGreaterThan(30);
-        assertThat(summary.count("rejected/rejected")).as("documents refused").isGreaterThan(30);
+        Statistics.coverage(coverage -> {
+            coverage.check("accepted/accepted").count(n -> n > 30);
+            coverage.check("rejected/rejected").count(n -> n > 30);
+        });
     }
 
-    @Test
-    void deeplyNestedJsonIsRefusedOrReadWithoutOverflowingTheStack() {
-        Fuzz.property("annotation-nesting", AnnotationReaderFuzzTest::nested)
-                .tries(40).saveAs("json", Document::bytes)
-                .check(doc -> {
-                    Path file = write(doc);
-                    return Fuzz.userErrorOr(file, () -> use(Annotations.read(file)));
-                });
+    @Property(tries = 40, seed = "20261211", shrinking = ShrinkingMode.OFF)
+    void deeplyNestedJsonIsRefusedOrReadWithoutOverflowingTheStack(@ForAll("nestings") Document doc) {
+        Statistics.collect(Fuzz.parse(doc.fileName(), doc.bytes(), file -> use(Annotations.read(file))));
     }
 
-    /** A document: its bytes and the extension of the file it is written to. */
-    record Document(String extension, byte[] bytes) {
+    @Provide
+    Arbitrary<Document> documents() {
+        return Arbitraries.randomValue(AnnotationReaderFuzzTest::document);
     }
 
-    private Path write(Document doc) {
-        try {
-            return Files.write(dir.resolve("fuzzed-annotations." + doc.extension()), doc.bytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @Provide
+    Arbitrary<Document> nestings() {
+        return Arbitraries.randomValue(AnnotationReaderFuzzTest::nested);
+    }
+
+    /** A document: the extension of the file it is written to, and its content. */
+    record Document(String extension, Fuzz.Bytes bytes) {
+        Document(String extension, byte[] bytes) {
+            this(extension, new Fuzz.Bytes(bytes));
+        }
+
+        String fileName() {
+            return "fuzzed-annotations." + extension;
         }
     }
 
