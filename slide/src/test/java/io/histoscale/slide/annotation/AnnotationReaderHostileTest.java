@@ -30,6 +30,19 @@ class AnnotationReaderHostileTest {
     }
 
     @Test
+    void anObjectWhereJsonAnnotationsHoldAListIsAUserErrorNamingTheFile() throws IOException {
+        String[] documents = {
+                "{\"positive\": {\"a\": {}}}",
+                "{\"type\": \"Feature\", \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": {\"a\": [[0, 0]]}}}",
+                "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Polygon\", \"coordinates\": {\"a\": 1}}}"};
+        for (int i = 0; i < documents.length; i++) {
+            Path file = Files.writeString(dir.resolve("object-" + i + ".json"), documents[i]);
+            assertThatThrownBy(() -> Annotations.read(file)).as(documents[i]).isInstanceOf(UserException.class)
+                    .hasMessageContaining(file.getFileName().toString()).hasMessageContaining("list");
+        }
+    }
+
+    @Test
     void combsLaidAcrossEachOtherAreRefusedAtOnceRatherThanUnitedForMinutes() throws IOException {
         // two valid outlines of 4,003 vertices crossing 4 million times: a 200 KB file whose union took 100 s, 12 GB
         Path file = Files.writeString(dir.resolve("combs.xml"), "<ASAP_Annotations><Annotations>"
