@@ -146,9 +146,14 @@ public final class Csv {
         return fields.size() == 1 && !quoted && fields.get(0).isBlank();
     }
 
-    /** A field as CSV writes it: quoted when it holds a comma, quote or line break, quotes doubled inside. */
+    /**
+     * A field as CSV writes it, quotes doubled inside; quoted when it holds a comma, quote or line break, and when it
+     * is blank or starts with a byte-order mark, which {@link #parse} would otherwise read as a blank line (when
+     * alone on it) or drop.
+     */
     public static String quote(String field) {
-        boolean plain = field.chars().noneMatch(c -> c == ',' || c == QUOTE || c == '\n' || c == '\r');
+        boolean plain = field.chars().noneMatch(c -> c == ',' || c == QUOTE || c == '\n' || c == '\r')
+                && !field.isBlank() && field.charAt(0) != BOM;
         return plain ? field : QUOTE + field.replace("\"", "\"\"") + QUOTE;
     }
 }

@@ -38,6 +38,15 @@ public class UserException extends RuntimeException {
         return new UserException(key, key + " " + detail, null);
     }
 
+    /**
+     * This problem placed in {@code where} (a file, say): the same key and message, followed by {@code (in where)}
+     * unless the message already names it.
+     */
+    public UserException in(String where) {
+        String message = getMessage();
+        return message.contains(where) ? this : new UserException(key, message + " (in " + where + ")", this);
+    }
+
     /** The configuration key the message is about, when it is about one. */
     public Optional<String> key() {
         return Optional.ofNullable(key);

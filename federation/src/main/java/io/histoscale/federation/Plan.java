@@ -3,6 +3,8 @@ package io.histoscale.federation;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -15,6 +17,7 @@ import io.histoscale.federation.transport.Addresses;
 import io.histoscale.model.ModelSpec;
 import io.histoscale.train.StainNormalisation;
 import io.histoscale.train.TrainConfig;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -158,10 +161,25 @@ public final class Plan {
         public String indices;
     }
 
+    /**
+     * Largest plan read (64 KiB): a plan is a page of settings; anything larger is a mistake or an attack (SnakeYAML
+     * spends memory quadratic in a long scalar: 324 MiB on one of 400 KB).
+     */
+    static final int MAX_BYTES = 64 << 10;
+
     private static ObjectMapper yaml() {
-        return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+        // SnakeYAML's limits held tight: a plan needs no aliases ("billion laughs"), deep nesting or huge scalars.
+        LoaderOptions limits = new LoaderOptions();
+        limits.setMaxAliasesForCollections(10);
+        limits.setAllowRecursiveKeys(false);
+        limits.setNestingDepthLimit(20);
+        limits.setCodePointLimit(MAX_BYTES);
+        YAMLFactory factory = YAMLFactory.builder().loaderOptions(limits).build();
+        return new ObjectMapper(factory.disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // a key given as null ('policy: ~') keeps its default; a null in a list ('sites: [a, ~]') is refused
+                .setDefaultSetterInfo(JsonSetter.Value.construct(Nulls.SKIP, Nulls.FAIL));
     }
 
     /**
@@ -172,11 +190,16 @@ public final class Plan {
     public static Plan read(Path file) {
         Plan plan;
         try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw UserException.forKey("plan", file + ": " + Files.size(file) + " bytes is too large for a plan"
+                        + " (at most " + MAX_BYTES + "); give the plan's YAML file");
+            }
             plan = yaml().readValue(Files.readAllBytes(file), Plan.class);
         } catch (NoSuchFileException e) {
             throw UserException.forKey("plan", file + ": no such file");
         } catch (IOException e) {
-            throw UserException.forKey("plan", file + ": " + e.getMessage().lines().findFirst().orElse("bad YAML"));
+            String why = e.getMessage() == null ? "" : e.getMessage();
+            throw UserException.forKey("plan", file + ": " + why.lines().findFirst().orElse("bad YAML"));
         }
         plan.check(file.toString());
         return plan;
@@ -190,27 +213,33 @@ public final class Plan {
         }
     }
 
-    /** @throws UserException naming the first bad value */
+    /** @throws UserException naming the first bad value and {@code where} */
     public void check(String where) {
-        if (sites == null || sites.isEmpty()) {
-            throw new UserException(where + ": list the sites (certificate names) under 'sites'");
-        }
-        if (sites.stream().distinct().count() != sites.size()) {
-            throw new UserException(where + ": a site is listed twice under 'sites'");
-        }
-        if (strategy.equals("central") && sites.size() != 1) {
-            throw new UserException(where + ": strategy central trains at one place holding all data: list one site");
-        }
-        Addresses.listening(listen, "listen");
-        if (!List.of("skip", "wait").contains(faults.policy)) {
-            throw UserException.forKey("faults.policy", "'" + faults.policy + "' is not skip or wait (" + where + ")");
-        }
-        newStrategy();
-        model.spec();
-        TrainConfig config = trainConfig();
-        if (config.stainNormalisation() == StainNormalisation.MACENKO && config.stainReference() == null) {
-            throw UserException.forKey("training.stain_reference", "missing: federated Macenko normalisation needs a "
-                    + "reference image every site and the coordinator hold (stains fitted at each site would differ)");
+        try {
+            if (sites == null || sites.isEmpty()) {
+                throw new UserException(where + ": list the sites (certificate names) under 'sites'");
+            }
+            if (sites.stream().distinct().count() != sites.size()) {
+                throw new UserException(where + ": a site is listed twice under 'sites'");
+            }
+            if (strategy.equals("central") && sites.size() != 1) {
+                throw new UserException(where + ": strategy central trains at one place holding all data:"
+                        + " list one site");
+            }
+            Addresses.listening(listen, "listen");
+            if (!List.of("skip", "wait").contains(faults.policy)) {
+                throw UserException.forKey("faults.policy", "'" + faults.policy + "' is not skip or wait");
+            }
+            newStrategy();
+            model.spec();
+            TrainConfig config = trainConfig();
+            if (config.stainNormalisation() == StainNormalisation.MACENKO && config.stainReference() == null) {
+                throw UserException.forKey("training.stain_reference", "missing: federated Macenko normalisation"
+                        + " needs a reference image every site and the coordinator hold (stains fitted at each site"
+                        + " would differ)");
+            }
+        } catch (UserException e) {
+            throw e.in(where);
         }
     }
 }

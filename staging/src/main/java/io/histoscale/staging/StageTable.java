@@ -193,9 +193,9 @@ public final class StageTable {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         Map<String, List<String>> byPatient = slidesByPatient();
         stages().forEach((patient, stage) -> {
-            csv.append(patient).append(ZIP).append(',').append(stage.csvName()).append('\n');
+            csv.append(Csv.quote(patient + ZIP)).append(',').append(stage.csvName()).append('\n');
             for (String slide : withSlides ? byPatient.getOrDefault(patient, List.of()) : List.<String>of()) {
-                csv.append(slide).append(',').append(slides.get(slide).csvName()).append('\n');
+                csv.append(Csv.quote(slide)).append(',').append(slides.get(slide).csvName()).append('\n');
             }
         });
         return csv.toString();

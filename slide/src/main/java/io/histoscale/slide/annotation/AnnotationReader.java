@@ -76,8 +76,10 @@ public final class AnnotationReader {
         try {
             root = Json.MAPPER.readTree(bytes);
         } catch (JacksonException e) {
+            // a broken limit (nesting depth, number length) has no location
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new UserException("annotation file " + file + " is not well-formed JSON (" + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + "): re-export it", e);
+                    + where + "): re-export it", e);
         } catch (IOException e) {
             throw new UserException("cannot read annotation file " + file + ": " + e.getMessage(), e);
         }

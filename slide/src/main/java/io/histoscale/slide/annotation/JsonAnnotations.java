@@ -58,7 +58,7 @@ final class JsonAnnotations {
     static List<AnnotationRegion> ncrf(JsonNode root, Polygons polygons) {
         List<AnnotationRegion> regions = new ArrayList<>();
         for (String className : List.of("positive", "negative")) {
-            JsonNode list = root.path(className);
+            List<JsonNode> list = list(root.path(className), "'" + className + "'", polygons);
             for (int i = 0; i < list.size(); i++) {
                 String name = list.get(i).path("name").asText(className + " " + (i + 1));
                 String what = className + " polygon '" + name + "' (#" + (i + 1) + ")";
@@ -83,7 +83,7 @@ final class JsonAnnotations {
                 return polygon(g.path("coordinates"), what, polygons);
             case "MultiPolygon": {
                 List<Geometry> parts = new ArrayList<>();
-                JsonNode list = g.path("coordinates");
+                List<JsonNode> list = list(g.path("coordinates"), what + ": coordinates", polygons);
                 for (int i = 0; i < list.size(); i++) {
                     Geometry p = polygon(list.get(i), what + ", part " + (i + 1), polygons);
                     if (p != null) parts.add(p);
@@ -92,7 +92,7 @@ final class JsonAnnotations {
             }
             case "GeometryCollection": {
                 List<Geometry> parts = new ArrayList<>();
-                for (JsonNode member : g.path("geometries")) {
+                for (JsonNode member : list(g.path("geometries"), what + ": geometries", polygons)) {
                     Geometry p = geometry(member, what, polygons);
                     if (p != null) parts.add(p);
                 }
@@ -114,16 +114,27 @@ final class JsonAnnotations {
         return polygons.checked(what, Polygons.FACTORY.createMultiPolygon(flat.toArray(Polygon[]::new)));
     }
 
-    private static Geometry polygon(JsonNode rings, String what, Polygons polygons) {
+    private static Geometry polygon(JsonNode node, String what, Polygons polygons) {
+        List<JsonNode> rings = list(node, what + ": coordinates", polygons);
         if (rings.isEmpty()) return null;
         List<List<Coordinate>> holes = new ArrayList<>();
         for (int i = 1; i < rings.size(); i++) holes.add(ring(rings.get(i), what, polygons));
         return polygons.polygon(what, ring(rings.get(0), what, polygons), holes);
     }
 
+    /** The elements of a list; none when it is missing or null; anything else is an error naming {@code what}. */
+    private static List<JsonNode> list(JsonNode node, String what, Polygons polygons) {
+        if (node.isMissingNode() || node.isNull()) return List.of();
+        if (!node.isArray()) throw polygons.error(what + " is " + node.getNodeType().name().toLowerCase(Locale.ROOT)
+                + ", expected a list");
+        List<JsonNode> elements = new ArrayList<>(node.size());
+        node.forEach(elements::add);
+        return elements;
+    }
+
     private static List<Coordinate> ring(JsonNode points, String what, Polygons polygons) {
         List<Coordinate> out = new ArrayList<>();
-        for (JsonNode p : points) {
+        for (JsonNode p : list(points, what + ": ring", polygons)) {
             if (!p.isArray() || p.size() < 2 || !p.get(0).isNumber() || !p.get(1).isNumber()) {
                 throw polygons.error(what + ": vertex " + (out.size() + 1) + " is " + p + ", expected [x, y] numbers");
             }

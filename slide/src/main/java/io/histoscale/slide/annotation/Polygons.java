@@ -4,6 +4,7 @@ import io.histoscale.core.UserException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.CoordinateList;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryCollection;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.LinearRing;
 import org.locationtech.jts.geom.Polygonal;
@@ -53,6 +54,10 @@ final class Polygons {
             throw error(problem + ". Fix it in QuPath, ASAP or ImageScope, or read the annotations with repair on"
                     + " (--repair-annotations), which rebuilds it with JTS GeometryFixer");
         }
+        if (Crossings.tooMany(List.of(g))) {
+            throw error(what + " crosses itself at more than " + Crossings.LIMIT + " places, too many to repair (a"
+                    + " scribble rather than an outline): redraw it in QuPath, ASAP or ImageScope, or delete it");
+        }
         Geometry fixed = polygonalPart(GeometryFixer.fix(g));
         repairs.add(problem + (fixed == null ? ": dropped, nothing with an area was left"
                 : String.format(Locale.ROOT, ": repaired, area %.0f px²", fixed.getArea())));
@@ -73,6 +78,17 @@ final class Polygons {
     }
 
     private LinearRing ring(String what, List<Coordinate> points) {
+        List<Coordinate> finite = points.stream().filter(Polygons::isFinite).toList();
+        if (finite.size() < points.size()) {
+            Coordinate bad = points.stream().filter(c -> !isFinite(c)).findFirst().orElseThrow();
+            String problem = what + " has a vertex at " + at(bad) + ", which is not a finite number";
+            if (!repair) {
+                throw error(problem + ". Correct or delete it, or read the annotations with repair on"
+                        + " (--repair-annotations), which drops such vertices");
+            }
+            repairs.add(problem + ": " + (points.size() - finite.size()) + " such vertices dropped");
+            points = finite;
+        }
         int distinct = new HashSet<>(points).size();
         if (distinct < 3) {
             String where = points.isEmpty() ? "" : " at " + at(points.get(0));
@@ -87,6 +103,10 @@ final class Polygons {
         CoordinateList closed = new CoordinateList(points.toArray(Coordinate[]::new), true);
         closed.closeRing();
         return FACTORY.createLinearRing(closed.toCoordinateArray());
+    }
+
+    private static boolean isFinite(Coordinate c) {
+        return Double.isFinite(c.x) && Double.isFinite(c.y);
     }
 
     private static String describe(TopologyValidationError err) {
@@ -105,6 +125,8 @@ final class Polygons {
     static Geometry polygonalPart(Geometry g) {
         if (g.isEmpty()) return null;
         if (g instanceof Polygonal) return g;
+        // a line or point (what an overlay of extreme coordinates can collapse to) has no parts but itself
+        if (!(g instanceof GeometryCollection)) return null;
         List<Geometry> parts = new ArrayList<>();
         for (int i = 0; i < g.getNumGeometries(); i++) {
             Geometry p = polygonalPart(g.getGeometryN(i));

@@ -38,10 +38,20 @@ public final class SlideAnnotations {
         this.regions = List.copyOf(regions);
         this.classes = classes;
         this.repairs = List.copyOf(repairs);
+        List<Geometry> outlines = new ArrayList<>();
+        tumourRegions().forEach(r -> outlines.add(r.geometry()));
+        exclusionRegions().forEach(r -> outlines.add(r.geometry()));
+        if (Crossings.tooMany(outlines)) {
+            throw new UserException("annotation file " + source + ": its tumour and exclusion regions cross each"
+                    + " other at more than " + Crossings.LIMIT + " places, too many to combine into a tumour area:"
+                    + " redraw them in QuPath, ASAP or ImageScope so that they overlap less");
+        }
         Geometry tumourUnion = union(tumourRegions());
         Geometry exclusions = union(exclusionRegions());
-        this.tumour = exclusions.isEmpty() ? tumourUnion
-                : OverlayNGRobust.overlay(tumourUnion, exclusions, OverlayNG.DIFFERENCE);
+        Geometry area = Polygons.polygonalPart(exclusions.isEmpty() ? tumourUnion
+                : OverlayNGRobust.overlay(tumourUnion, exclusions, OverlayNG.DIFFERENCE));
+        // extreme coordinates can collapse an overlay to lines, which have no area
+        this.tumour = area == null ? Polygons.FACTORY.createPolygon() : area;
         for (int i = 0; i < tumour.getNumGeometries(); i++) index(tumour.getGeometryN(i));
         pieces.build();
     }

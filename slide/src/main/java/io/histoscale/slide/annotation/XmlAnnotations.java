@@ -77,6 +77,15 @@ final class XmlAnnotations {
                     positive.add(new AnnotationRegion(orElse(region.getAttribute("Text"), "region " + id), className, g));
                 }
             }
+            if (!negative.isEmpty()) {
+                List<Geometry> outlines = new ArrayList<>(negative);
+                positive.forEach(r -> outlines.add(r.geometry()));
+                if (Crossings.tooMany(outlines)) {
+                    throw polygons.error(layerName + ": its regions and the holes cut out of them (NegativeROA) cross"
+                            + " each other at more than " + Crossings.LIMIT + " places, too many to combine: redraw"
+                            + " them in ImageScope");
+                }
+            }
             Geometry holes = negative.isEmpty() ? null : Polygons.FACTORY.buildGeometry(negative).union();
             for (AnnotationRegion r : positive) {
                 Geometry g = holes == null ? r.geometry()

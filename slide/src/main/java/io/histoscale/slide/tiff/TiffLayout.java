@@ -44,15 +44,21 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
             1, 5, COMPRESSION_JPEG, 8, 32773, 32946); // none, LZW, JPEG, Deflate, PackBits, old Deflate
     private static final Set<Integer> JPEG_2000 = Set.of(33003, 33005, 34712);
     private static final int TAG_NDPI_FORMAT_FLAG = 65420;
+    private static final int MAX_TILE_SIDE = 4096;
+    private static final int MAX_SAMPLES = 5;
+    /** Label, macro and thumbnail images are decoded whole: at most 16 Mi pixels (4096x4096; scanners write ~2 Mi). */
+    private static final long MAX_ASSOCIATED_PIXELS = 1L << 24;
 
     /**
      * One TIFF page (image file directory); tile sizes are 0 for stripped pages.
      *
-     * @param reduced     whether NewSubfileType marks it a reduced-resolution version of another page
-     * @param description its ImageDescription, or null
+     * @param reduced         whether NewSubfileType marks it a reduced-resolution version of another page
+     * @param description     its ImageDescription, or null
+     * @param samplesPerPixel its SamplesPerPixel (1 when absent)
+     * @param bitsPerSample   the largest of its BitsPerSample (1 when absent)
      */
     record Page(int index, long width, long height, int tileWidth, int tileHeight, int compression, boolean reduced,
-                String description) {
+                String description, long samplesPerPixel, long bitsPerSample) {
         boolean tiled() {
             return tileWidth > 0;
         }
@@ -99,6 +105,12 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
         }
         for (Page level : levels) {
             checkReadable(path, level);
+        }
+        for (Page image : associated.values()) {
+            checkSamples(path, image);
+            if (image.width() <= 0 || image.height() <= 0 || image.width() * image.height() > MAX_ASSOCIATED_PIXELS) {
+                throw corrupt(path, "has an associated image of " + image.width() + "x" + image.height() + " pixels");
+            }
         }
         String format = aperio ? "aperio" : "generic-tiff";
         return Optional.of(new TiffLayout(format, levels, associated, properties(format, levels, ifds.get(0))));
@@ -174,7 +186,7 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
     private static Page page(int index, Directory ifd) {
         return new Page(index, number(ifd, 256, 0), number(ifd, 257, 0), (int) number(ifd, 322, 0),
                 (int) number(ifd, 323, 0), (int) number(ifd, 259, 1), (number(ifd, 254, 0) & 1) != 0,
-                string(ifd, 270));
+                string(ifd, 270), number(ifd, 277, 1), Arrays.stream(numbers(ifd.getEntryById(258))).max().orElse(1));
     }
 
     private static List<Level> sizes(List<Page> levels) {
@@ -207,12 +219,18 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
         }
     }
 
+    /**
+     * Checks what a decoder would trust before it allocates: sizes, tile sizes and samples. Limits: tiles of at most
+     * {@value #MAX_TILE_SIDE} pixels a side (scanners write 240 to 1024), at most {@value #MAX_SAMPLES} samples of at
+     * most 16 bits per pixel.
+     */
     private static void checkReadable(Path path, Page level) {
-        if (level.width() <= 0 || level.height() <= 0 || level.tileHeight() <= 0) {
-            throw new UserException(path + " has a pyramid level of " + level.width() + "x" + level.height()
-                    + " pixels in tiles of " + level.tileWidth() + "x" + level.tileHeight()
-                    + ": the file is corrupt; copy it again from its source.");
+        if (level.width() <= 0 || level.height() <= 0 || level.tileHeight() <= 0
+                || level.tileWidth() > MAX_TILE_SIDE || level.tileHeight() > MAX_TILE_SIDE) {
+            throw corrupt(path, "has a pyramid level of " + level.width() + "x" + level.height() + " pixels in tiles of "
+                    + level.tileWidth() + "x" + level.tileHeight());
         }
+        checkSamples(path, level);
         int compression = level.compression();
         if (JPEG_2000.contains(compression)) {
             throw unsupported(path, "a slide compressed with JPEG 2000 (TIFF compression " + compression + ")");
@@ -220,6 +238,18 @@ record TiffLayout(String format, List<Page> levels, Map<String, Page> associated
         if (!DECODABLE_COMPRESSIONS.contains(compression)) {
             throw unsupported(path, "a slide with TIFF compression " + compression);
         }
+    }
+
+    private static void checkSamples(Path path, Page page) {
+        if (page.samplesPerPixel() < 1 || page.samplesPerPixel() > MAX_SAMPLES || page.bitsPerSample() < 1
+                || page.bitsPerSample() > 16) {
+            throw corrupt(path, "has an image of " + page.samplesPerPixel() + " samples per pixel of "
+                    + page.bitsPerSample() + " bits");
+        }
+    }
+
+    private static UserException corrupt(Path path, String what) {
+        return new UserException(path + " " + what + ": the file is corrupt; copy it again from its source.");
     }
 
     /** A slide the TIFF reader cannot decode, though another reader (OpenSlide) may. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -134,6 +135,31 @@ class TiffSlideTest {
                 assertSamePixels(tiff, openSlide, 1, 250, 250, 256, 256);
             }
         }
+    }
+
+    @Test
+    void aDirectoryClaimingThousandsOfSamplesPerPixelIsRefusedBeforeAnyDecoding() throws IOException {
+        // SamplesPerPixel 3 as a big-endian SHORT, read back as a LONG: 196,608 samples; a 64x64 read took 805 MiB.
+        Path file = damaged("samples.tif", ByteOrder.BIG_ENDIAN, 0, 277, 4, 1, 3 << 16);
+        assertThatThrownBy(() -> TiffSlide.open(file))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("196608 samples per pixel");
+    }
+
+    @Test
+    void tilesLargerThanAnyScannerWritesAreRefusedBeforeAnyDecoding() throws IOException {
+        Path file = damaged("tiles.tif", ByteOrder.LITTLE_ENDIAN, 1, 322, 4, 1, 1 << 20);
+        assertThatThrownBy(() -> TiffSlide.open(file))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("tiles of 1048576x128");
+    }
+
+    private Path damaged(String name, ByteOrder order, int ifd, int tag, int type, int count, int value)
+            throws IOException {
+        Path file = writePyramid(temp.resolve(name), order);
+        return Files.write(file, TiffSlideFuzzTest.setEntry(Files.readAllBytes(file), ifd, tag, type, count, value));
     }
 
     @Test
