@@ -63,6 +63,17 @@ class UsageTest {
     }
 
     @Test
+    void aCommandGroupWithoutItsSubcommandIsAUsageErrorListingThem() {
+        for (String[] group : new String[][] {{"runs"}, {"synth"}, {"pki"}, {"bench"}, {"store"}}) {
+            CliTest.Run run = CliTest.run(group);
+            assertThat(run.status()).as(group[0] + " exit status").isEqualTo(2);
+            assertThat(run.out()).as(group[0] + " standard output").isEmpty();
+            assertThat(run.err()).as(group[0] + " standard error").contains("Usage: histoscale " + group[0])
+                    .contains("Commands:");
+        }
+    }
+
+    @Test
     void arraySizeIsOfferedOnlyWhereItWorks() {
         assertThat(CliTest.run("tile", "--help").out()).contains("--array-size");
         for (String command : List.of("train", "stage", "site")) {
