@@ -27,15 +27,9 @@ import java.util.concurrent.Callable;
                 io.histoscale.cli.federation.FederateBenchCommand.class,
                 TrainBenchCommand.class
         })
-final class BenchCommand implements Runnable {
+final class BenchCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     static void print(Map<String, Object> result) {
         System.out.println(Json.pretty(result));

@@ -25,15 +25,9 @@ import java.util.TreeSet;
         "Runs still going on Slurm or in a local process are brought up to date first."},
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class,
                 RunsCommand.Cancel.class})
-final class RunsCommand implements Runnable {
+final class RunsCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());

@@ -12,15 +12,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "store", description = "Patch stores: check one against its manifest.",
         subcommands = {StoreCommand.Verify.class})
-final class StoreCommand implements Runnable {
+final class StoreCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     @Command(name = "verify", description = {
             "Check a patch store against its manifest: every shard, checksum and patch count.",

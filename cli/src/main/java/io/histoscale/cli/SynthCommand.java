@@ -14,15 +14,9 @@ import java.util.stream.Collectors;
 
 @Command(name = "synth", description = "Generate synthetic H&E slides for tests, demos and benchmarks.",
         subcommands = SynthCommand.Cohort.class)
-final class SynthCommand implements Runnable {
+final class SynthCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     @Command(name = "cohort", description = {
             "Write a synthetic cohort: lymph-node slides, their tumour annotations, ground truth and stage labels.",

@@ -1,5 +1,6 @@
 package io.histoscale.cli.federation;
 
+import io.histoscale.cli.CommandGroup;
 import io.histoscale.federation.pki.Pki;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,15 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code histoscale pki init|issue}: a federation's certificate authority and its members' certificates. */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Certificates for federated training: a CA, and one certificate per site and coordinator.",
         subcommands = {PkiCommand.Init.class, PkiCommand.Issue.class})
-public final class PkiCommand implements Runnable {
+public final class PkiCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     @Command(name = "init", mixinStandardHelpOptions = true, description = "Create a certificate authority (ca.crt, ca.key) in a folder.")
     static final class Init implements Callable<Integer> {
