@@ -162,11 +162,14 @@ class ExecutorTest {
         int cpus = Runtime.getRuntime().availableProcessors();
         assertThatThrownBy(() -> executor.check(Resources.builder().optCpus(cpus + 1).build()))
                 .isInstanceOf(UserException.class)
-                .hasMessageStartingWith("--cpus " + (cpus + 1) + " is more than the " + cpus + " CPUs");
+                .hasMessageStartingWith("cpus " + (cpus + 1) + " is more than the " + cpus + " CPUs")
+                .satisfies(e -> assertThat(((UserException) e).key()).hasValue("cpus"));
         assertThatThrownBy(() -> executor.check(Resources.builder().optGpus(1).build()))
-                .isInstanceOf(UserException.class).hasMessageStartingWith("--gpus 1 is more than the 0 GPUs");
+                .isInstanceOf(UserException.class).hasMessageStartingWith("gpus 1 is more than the 0 GPUs")
+                .hasMessageNotContaining("--");
         assertThatThrownBy(() -> executor.check(Resources.builder().optMemory("64T").build()))
-                .isInstanceOf(UserException.class).hasMessageContaining("--mem 64T is more than");
+                .isInstanceOf(UserException.class).hasMessageStartingWith("memory 64T is more than")
+                .satisfies(e -> assertThat(((UserException) e).key()).hasValue("memory"));
         executor.check(Resources.builder().optCpus(cpus).optMemory("100M").build());
     }
 
