@@ -35,7 +35,8 @@ public final class ConfigFlags {
             "augmentation", "--augment",
             "schedule", "--schedule",
             "model", "--model",
-            "out", "--out");
+            "out", "--out",
+            "memory", "--mem");
 
     private static final Pattern KEY = Pattern.compile("\\b[a-z]+(?:_[a-z]+)+\\b");
 
@@ -66,7 +67,9 @@ public final class ConfigFlags {
         Optional<String> key = e.key();
         String text = e.getMessage();
         if (key.isPresent() && has(command, flagOf(key.get()))) {
-            text = flagOf(key.get()) + " " + e.detail();
+            // "learning_rate -1.0: ..." reads "--lr -1.0: ..."; a sentence about a setting gets its flag after it
+            text = text.startsWith(key.get() + " ") ? flagOf(key.get()) + " " + e.detail()
+                    : text + " (" + flagOf(key.get()) + ")";
         }
         return word(text, command);
     }

@@ -40,6 +40,16 @@ class ConfigFlagsTest {
     }
 
     @Test
+    void aSentenceAboutASettingGetsTheFlagThatGivesIt() {
+        UserException readOnly = UserException.about("store", "cannot write the run registry /r/runs.db: read-only"
+                + " file system; give a writable file", null);
+        assertThat(ConfigFlags.word(readOnly, spec(new RunsCommand.ListRuns()))).isEqualTo("cannot write the run"
+                + " registry /r/runs.db: read-only file system; give a writable file (--store)");
+        assertThat(ConfigFlags.word(UserException.forKey("memory", "64T is more than the 2048 MiB"),
+                spec(new TrainCommand()))).startsWith("--mem 64T is more than");
+    }
+
+    @Test
     void tileAndStageTakeTheirDefaultsFromTheirRequests() {
         String tile = CliTest.run("tile", "--help").out().replaceAll("\\s+", " ");
         assertThat(tile).contains("Micrometres per pixel of the patches (default "

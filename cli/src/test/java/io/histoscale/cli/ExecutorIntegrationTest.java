@@ -338,8 +338,8 @@ class ExecutorIntegrationTest {
         try {
             Result r = run(withExecutor("--executor", "slurm"));
             assertThat(r.status()).isEqualTo(2);
-            assertThat(r.err().strip()).startsWith("histoscale: error: sbatch not found on the search path: "
-                    + "--executor slurm needs the Slurm client commands").doesNotContain("\n");
+            assertThat(r.err().strip()).startsWith("histoscale: error: --executor slurm needs the Slurm client commands,"
+                    + " and sbatch is not on the search path").doesNotContain("\n");
         } finally {
             if (before == null) System.clearProperty("histoscale.slurm.path");
             else System.setProperty("histoscale.slurm.path", before);

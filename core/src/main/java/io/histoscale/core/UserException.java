@@ -47,6 +47,14 @@ public class UserException extends RuntimeException {
         return message.contains(where) ? this : new UserException(key, message + " (in " + where + ")", this);
     }
 
+    /**
+     * A problem with the setting {@code key} told in a sentence of its own ({@code cannot write the run registry
+     * runs.db: ...; give a writable file}); a front end may add how its user gives that setting.
+     */
+    public static UserException about(String key, String message, Throwable cause) {
+        return new UserException(key, message, cause);
+    }
+
     /** The configuration key the message is about, when it is about one. */
     public Optional<String> key() {
         return Optional.ofNullable(key);

@@ -30,12 +30,12 @@ public final class LocalExecutor implements Executor {
     public void check(Resources r) {
         int cores = Runtime.getRuntime().availableProcessors();
         if (r.cpus() > cores) {
-            throw new UserException("--cpus " + r.cpus() + " is more than the " + cores + " CPUs of this machine; ask "
-                    + "for at most " + cores + " or use --executor slurm");
+            throw UserException.forKey("cpus", r.cpus() + " is more than the " + cores + " CPUs of this machine; ask"
+                    + " for at most " + cores + " or run with the Slurm executor");
         }
         if (r.gpus() > 0 && Shell.find("nvidia-smi") == null) {
-            throw new UserException("--gpus " + r.gpus() + " but this machine shows no NVIDIA GPU (no nvidia-smi); "
-                    + "drop --gpus or use --executor slurm with a GPU partition");
+            throw UserException.forKey("gpus", r.gpus() + ": this machine shows no NVIDIA GPU (no nvidia-smi); ask"
+                    + " for none, or run with the Slurm executor on a GPU partition");
         }
     }
 

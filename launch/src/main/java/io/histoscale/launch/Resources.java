@@ -1,5 +1,7 @@
 package io.histoscale.launch;
 
+import java.util.Map;
+
 /**
  * What a job asks of the scheduler. Null or zero means "the scheduler's default".
  *
@@ -37,7 +39,8 @@ public record Resources(String partition, String time, int cpus, int gpus, Strin
             if (factor == 0) return n;
             return factor < 0 ? Math.max(1, n / 1024) : n * factor;
         } catch (NumberFormatException e) {
-            throw new io.histoscale.core.UserException("--mem " + memory + " is not a memory size; give e.g. 4G or 500M");
+            throw io.histoscale.core.UserException.forKey("memory", memory + " is not a memory size; give e.g. 4G or"
+                    + " 500M");
         }
     }
 
@@ -80,9 +83,12 @@ public record Resources(String partition, String time, int cpus, int gpus, Strin
         }
 
         public Resources build() {
-            if (cpus < 0 || gpus < 0 || mpiTasks < 0) {
-                throw new io.histoscale.core.UserException("--cpus, --gpus and --mpi-tasks must not be negative");
-            }
+            Map<String, Integer> counts = Map.of("cpus", cpus, "gpus", gpus, "mpi_tasks", mpiTasks);
+            counts.forEach((key, n) -> {
+                if (n < 0) {
+                    throw io.histoscale.core.UserException.forKey(key, n + ": give 0 or more");
+                }
+            });
             return new Resources(partition, time, cpus, gpus, memory, mpiTasks);
         }
     }

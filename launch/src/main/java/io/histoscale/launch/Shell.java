@@ -44,12 +44,17 @@ final class Shell {
         return null;
     }
 
+    /** A Slurm client command missing here: the {@code executor} setting's problem. */
+    static UserException notFound(String command) {
+        return UserException.forKey("executor", "slurm needs the Slurm client commands, and " + command + " is not on"
+                + " the search path: install them (Debian: slurm-client; or start a test cluster with"
+                + " scripts/slurm-local.sh start), or run with the local executor");
+    }
+
     static Result run(List<String> command) {
         Path exe = find(command.get(0));
         if (exe == null) {
-            throw new UserException(command.get(0) + " not found on the search path: --executor slurm needs the Slurm "
-                    + "client commands (Debian: slurm-client; or start a test cluster with scripts/slurm-local.sh "
-                    + "start), or use --executor local");
+            throw notFound(command.get(0));
         }
         List<String> argv = new ArrayList<>(command);
         argv.set(0, exe.toString());

@@ -27,9 +27,7 @@ public final class SlurmExecutor implements Executor {
     @Override
     public void check(Resources r) {
         if (Shell.find("sbatch") == null) {
-            throw new UserException("sbatch not found on the search path: --executor slurm needs the Slurm client "
-                    + "commands (Debian: slurm-client; or start a test cluster with scripts/slurm-local.sh start), "
-                    + "or use --executor local");
+            throw Shell.notFound("sbatch");
         }
         String partition = r.partition() != null ? r.partition() : defaultPartition();
         Shell.Result p = Shell.run(List.of("scontrol", "show", "partition", "-o", partition));
@@ -51,15 +49,15 @@ public final class SlurmExecutor implements Executor {
         }
         // Slurm would accept such a job and leave it pending for ever.
         if (r.cpus() > maxCpus) {
-            throw new UserException("--cpus " + r.cpus() + " is more than the " + maxCpus + " CPUs of the largest node in Slurm partition " + partition
-                    + "; ask for at most " + maxCpus);
+            throw UserException.forKey("cpus", r.cpus() + " is more than the " + maxCpus + " CPUs of the largest node"
+                    + " in Slurm partition " + partition + "; ask for at most " + maxCpus);
         }
         if (r.gpus() > maxGpus) {
-            throw new UserException("--gpus " + r.gpus() + " is more than the " + maxGpus + " GPUs of the largest node "
-                    + "in Slurm partition " + partition + "; ask for fewer, or choose a GPU partition with --partition");
+            throw UserException.forKey("gpus", r.gpus() + " is more than the " + maxGpus + " GPUs of the largest node "
+                    + "in Slurm partition " + partition + "; ask for fewer, or choose a GPU partition");
         }
         if (r.memoryMiB() > maxMemory) {
-            throw new UserException("--mem " + r.memory() + " is more than the " + maxMemory + " MiB of the largest "
+            throw UserException.forKey("memory", r.memory() + " is more than the " + maxMemory + " MiB of the largest "
                     + "node in Slurm partition " + partition + "; ask for at most " + maxMemory + "M");
         }
     }

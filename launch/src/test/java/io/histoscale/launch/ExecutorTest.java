@@ -180,7 +180,8 @@ class ExecutorTest {
         try {
             assertThatThrownBy(() -> Executor.named("slurm").submit(job("nosbatch", "true")))
                     .isInstanceOf(UserException.class)
-                    .hasMessageStartingWith("sbatch not found on the search path: --executor slurm needs the Slurm client");
+                    .hasMessageStartingWith("executor slurm needs the Slurm client commands, and sbatch is not on")
+                    .satisfies(e -> assertThat(((UserException) e).key()).hasValue("executor"));
         } finally {
             if (before == null) System.clearProperty("histoscale.slurm.path");
             else System.setProperty("histoscale.slurm.path", before);

@@ -89,15 +89,15 @@ final class RegistryDatabase {
     /** One line naming the registry, what could not be done, the database's reason and what to do. */
     UserException failure(String what, SQLException e) {
         String known = sqliteReason(e);
-        if (known != null) return new UserException(known, e);
-        return new UserException("run registry " + location + ": cannot " + what + ": " + firstLine(e.getMessage()), e);
+        if (known != null) return stored(known, e);
+        return stored("run registry " + location + ": cannot " + what + ": " + firstLine(e.getMessage()), e);
     }
 
     private UserException cannotOpen(SQLException e) {
         String known = sqliteReason(e);
-        if (known != null) return new UserException(known, e);
-        return new UserException("cannot open the run registry " + location + ": " + firstLine(e.getMessage())
-                + "; give --store with a writable file or a reachable JDBC URL", e);
+        if (known != null) return stored(known, e);
+        return stored("cannot open the run registry " + location + ": " + firstLine(e.getMessage())
+                + "; give a writable file or a reachable JDBC URL", e);
     }
 
     /**
@@ -108,12 +108,12 @@ final class RegistryDatabase {
         if (location.startsWith("jdbc:") && !location.startsWith("jdbc:sqlite:")) return null;
         return switch (e.getErrorCode() & 0xFF) {
             case SQLITE_READONLY -> "cannot write the run registry " + location + ": "
-                    + whyNotWritable(Path.of(file(location))) + "; give --store with a writable file";
+                    + whyNotWritable(Path.of(file(location))) + "; give a writable file";
             case SQLITE_FULL -> "cannot write the run registry " + location + ": no space left on device; free space "
-                    + "there or give --store with another location";
+                    + "there or give another location";
             case SQLITE_NOTADB -> notARegistry(file(location), "not an SQLite database");
             case SQLITE_CORRUPT -> "the run registry " + location + " is damaged (" + firstLine(e.getMessage())
-                    + "); restore it from a backup, or give --store with another file";
+                    + "); restore it from a backup, or give another file";
             default -> null;
         };
     }
@@ -126,8 +126,17 @@ final class RegistryDatabase {
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static String notARegistry(String file, String why) {
-        return file + " is not a HistoScale run registry (" + why + "); give --store with a registry file, or with a "
-                + "new file name to start one";
+        return file + " is not a HistoScale run registry (" + why + "); give a registry file, or a new file name to start "
+                + "one";
+    }
+
+    /** A problem with the registry's location: the {@code store} setting. */
+    private static UserException stored(String message) {
+        return stored(message, null);
+    }
+
+    private static UserException stored(String message, Throwable cause) {
+        return UserException.about("store", message, cause);
     }
 
     private static String file(String where) {
@@ -143,15 +152,15 @@ final class RegistryDatabase {
         try {
             Files.createDirectories(path.getParent());
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new UserException("cannot create the run registry " + path + ": " + e.getFile() + " is a file, not "
-                    + "a folder; give --store with a writable file", e);
+            throw stored("cannot create the run registry " + path + ": " + e.getFile() + " is a file, not "
+                    + "a folder; give a writable file", e);
         } catch (IOException e) {
-            throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
-                    + "; give --store with a writable file", e);
+            throw stored("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
+                    + "; give a writable file", e);
         }
         if (!Files.isWritable(path.getParent())) {
-            throw new UserException("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
-                    + "; give --store with a writable file");
+            throw stored("cannot create the run registry " + path + ": " + whyNotWritable(path.getParent())
+                    + "; give a writable file");
         }
         return path;
     }
@@ -161,17 +170,17 @@ final class RegistryDatabase {
      * and Flyway after half a minute of retries) or is a database of another program.
      */
     private static void checkIsSqlite(Path path) {
-        if (Files.isDirectory(path)) throw new UserException(notARegistry(path.toString(), "it is a folder"));
+        if (Files.isDirectory(path)) throw stored(notARegistry(path.toString(), "it is a folder"));
         byte[] head = new byte[SQLITE_HEADER.length];
         int read;
         try (java.io.InputStream in = Files.newInputStream(path)) {
             read = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
-            throw new UserException("cannot read the run registry " + path + ": " + e.getMessage(), e);
+            throw stored("cannot read the run registry " + path + ": " + e.getMessage(), e);
         }
         if (read == 0) return; // an empty file: SQLite makes it a database
         if (read < head.length || !java.util.Arrays.equals(head, SQLITE_HEADER)) {
-            throw new UserException(notARegistry(path.toString(), "not an SQLite database"));
+            throw stored(notARegistry(path.toString(), "not an SQLite database"));
         }
         try (Connection c = sqlite(path, true).getConnection();
              java.sql.Statement s = c.createStatement();
@@ -179,15 +188,15 @@ final class RegistryDatabase {
             java.util.Set<String> names = new java.util.HashSet<>();
             while (tables.next()) names.add(tables.getString(1));
             if (!names.isEmpty() && !names.contains(SCHEMA_HISTORY)) {
-                throw new UserException(notARegistry(path.toString(), "an SQLite database of another program, with "
+                throw stored(notARegistry(path.toString(), "an SQLite database of another program, with "
                         + "tables " + new java.util.TreeSet<>(names)));
             }
         } catch (SQLException e) {
             if ((e.getErrorCode() & 0xFF) == SQLITE_NOTADB) {
-                throw new UserException(notARegistry(path.toString(), "not an SQLite database"), e);
+                throw stored(notARegistry(path.toString(), "not an SQLite database"), e);
             }
-            throw new UserException("the run registry " + path + " cannot be read (" + firstLine(e.getMessage())
-                    + "); restore it from a backup, or give --store with another file", e);
+            throw stored("the run registry " + path + " cannot be read (" + firstLine(e.getMessage())
+                    + "); restore it from a backup, or give another file", e);
         }
     }
 
@@ -234,11 +243,11 @@ final class RegistryDatabase {
             } catch (FlywayException e) {
                 SQLException sql = sqlCause(e);
                 String known = sql == null ? null : sqliteReason(sql);
-                if (known != null) throw new UserException(known, e);
+                if (known != null) throw stored(known, e);
                 if (attempt == 3) {
-                    throw new UserException("cannot prepare the run registry " + location + ": "
+                    throw stored("cannot prepare the run registry " + location + ": "
                             + firstLine(sql != null ? sql.getMessage() : e.getMessage())
-                            + "; give --store with a writable file or a reachable JDBC URL", e);
+                            + "; give a writable file or a reachable JDBC URL", e);
                 }
                 sleep(200L * attempt);
             }
