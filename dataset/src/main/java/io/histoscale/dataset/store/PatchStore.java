@@ -72,11 +72,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
             long[] starts = new long[n + 1];
             for (int s = 0; s < n; s++) {
                 Manifest.ShardEntry entry = manifest.shards().get(s);
-                Integer slide = slideIndex.get(entry.slide());
-                if (slide == null || entry.patches() <= 0 || !Path.of(entry.file()).normalize().startsWith(PatchStoreWriter.SHARDS)) {
-                    throw new UserException("The manifest " + dir.resolve(Manifest.FILE) + " is damaged (shard entry "
-                            + entry.file() + "). Restore it from a backup.");
-                }
+                int slide = slideIndex.get(entry.slide()); // Manifest.read checked that the slide is listed
                 boolean known = previous != null && s < previous.shards.length;
                 shards[s] = known ? previous.shards[s] : new Shard(dir, entry);
                 shardSlide[s] = slide;
