@@ -4,18 +4,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static io.histoscale.dataset.store.TestPatches.*;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -49,6 +57,32 @@ class HostileStoreTest {
                 .hasMessageContaining(dir.resolve(Manifest.FILE).toString());
     }
 
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void aLabelOutsideTheClassesIsRefusedNamingTheShard(Compression compression) throws IOException {
+        writeStore(compression);
+        Path shard = firstShard();
+        record(shard, 0).putInt(ShardFormat.LABEL, 7);
+        try (PatchStore store = PatchStore.open(dir)) {
+            assertThatThrownBy(() -> store.label(0)).isInstanceOf(UserException.class)
+                    .hasMessageContaining(shard.toString()).hasMessageContaining("label 7");
+            assertThatThrownBy(() -> store.info(0)).isInstanceOf(UserException.class)
+                    .hasMessageContaining(shard.toString());
+        }
+    }
+
+    @Test
+    void aManifestWithFewerClassesThanThePatchesUseIsRefused() throws IOException {
+        writeStore(Compression.ZSTD);
+        editManifest(m -> m.putArray("labels").add("normal"));
+        try (PatchStore store = PatchStore.open(dir)) {
+            long tumour = LongStream.range(0, store.size())
+                    .filter(i -> meta(i < 4 ? "alpha" : "beta", (int) (i % 4)).label() == 1).findFirst().orElseThrow();
+            assertThatThrownBy(() -> store.label(tumour)).isInstanceOf(UserException.class)
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("label 1");
+        }
+    }
+
     private void writeStore(Compression compression) {
         try (PatchStoreWriter writer = PatchStore.create(dir, spec(compression))) {
             writeSlides(writer, 4, "alpha", "beta");
@@ -60,6 +94,23 @@ class HostileStoreTest {
         ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(file.toFile());
         edit.accept(manifest);
         Files.write(file, Json.MAPPER.writeValueAsBytes(manifest));
+    }
+
+    /** The file of the store's first shard, which holds patch 0. */
+    private Path firstShard() throws IOException {
+        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(dir.resolve(Manifest.FILE).toFile());
+        return dir.resolve(shard(manifest).get("file").asText());
+    }
+
+    /** Index record {@code k} of {@code shard}, mapped for writing: what is put there goes to the file. */
+    private static ByteBuffer record(Path shard, int k) throws IOException {
+        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer file = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
+            int count = file.getInt(file.capacity() - ShardFormat.TRAILER_BYTES + 8);
+            int at = (int) file.getLong(file.capacity() - ShardFormat.TRAILER_BYTES) + k * ShardFormat.RECORD_BYTES;
+            assertThat(k).isLessThan(count);
+            return file.slice(at, ShardFormat.RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     private static ObjectNode shard(ObjectNode manifest) {
