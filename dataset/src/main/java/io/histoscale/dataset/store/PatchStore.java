@@ -224,7 +224,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         View v = view;
         int s = shardOf(v, i);
         Shard shard = v.shards()[s];
-        return shard.data().getInt(shard.record((int) (i - v.starts()[s])) + LABEL);
+        return label(v, shard, shard.record((int) (i - v.starts()[s])), i);
     }
 
     @Override
@@ -236,7 +236,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         int r = shard.record((int) (i - v.starts()[s]));
         SlideEntry slide = v.slides().get(v.shardSlide()[s]);
         return new PatchInfo(slide.name(), slide.patient(), slide.centre(), data.getInt(r + LEVEL), data.getLong(r + X),
-                data.getLong(r + Y), data.getDouble(r + MPP), data.getInt(r + LABEL), data.getFloat(r + TUMOUR_FRACTION));
+                data.getLong(r + Y), data.getDouble(r + MPP), label(v, shard, r, i), data.getFloat(r + TUMOUR_FRACTION));
     }
 
     @Override
@@ -292,6 +292,16 @@ public final class PatchStore implements PatchSource, AutoCloseable {
             if (closed) decoder.zstd.close();
             else decoders.offer(decoder);
         }
+    }
+
+    /** The label of patch {@code i} (index record {@code r} of {@code shard}): -1 or an index into the class names. */
+    private static int label(View v, Shard shard, int r, long i) {
+        int label = shard.data().getInt(r + LABEL);
+        List<String> names = v.spec().labelNames();
+        if (label < -1 || label >= names.size()) {
+            throw shard.damaged("patch " + i + " has label " + label + ", but the manifest lists the classes " + names);
+        }
+        return label;
     }
 
     private static int shardOf(View v, long i) {
