@@ -83,6 +83,18 @@ class HostileStoreTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void aPayloadOffsetNearTheLargestLongIsRefusedNamingTheShard(Compression compression) throws IOException {
+        writeStore(compression);
+        Path shard = firstShard();
+        record(shard, 0).putLong(ShardFormat.OFFSET, Long.MAX_VALUE - 100); // offset + length overflows
+        try (PatchStore store = PatchStore.open(dir)) {
+            assertThatThrownBy(() -> store.read(0)).isInstanceOf(UserException.class)
+                    .hasMessageContaining(shard.toString()).hasMessageContaining("outside the file");
+        }
+    }
+
     private void writeStore(Compression compression) {
         try (PatchStoreWriter writer = PatchStore.create(dir, spec(compression))) {
             writeSlides(writer, 4, "alpha", "beta");
