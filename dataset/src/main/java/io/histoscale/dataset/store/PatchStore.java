@@ -252,7 +252,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         int bytes = v.spec().patchBytes();
         int at = dst.position();
         if (dst.remaining() < bytes) throw new BufferOverflowException();
-        if (offset < HEADER_BYTES || length < 0 || offset + length > data.capacity()) {
+        if (offset < HEADER_BYTES || length < 0 || offset > shard.payloadEnd() - length) {
             throw shard.damaged("patch " + i + " points outside the file");
         }
         if (v.spec().compression() == Compression.NONE) {

@@ -51,6 +51,12 @@ final class Shard {
         return (int) (indexOffset + (long) k * RECORD_BYTES);
     }
 
+    /** Where payloads end and the index starts; payloads lie between the header and here. */
+    long payloadEnd() {
+        data();
+        return indexOffset;
+    }
+
     /** Recomputes the checksum of the whole file; a problem description, or null when the shard is sound. */
     String check() {
         ByteBuffer mapped;
