@@ -95,6 +95,21 @@ class HostileStoreTest {
         }
     }
 
+    @Test
+    void aTrailerClaimingMorePatchesThanTheFileHoldsIsRefusedNamingTheShard() throws IOException {
+        writeStore(Compression.NONE);
+        Path file = firstShard();
+        long size = Files.size(file);
+        int count = Integer.MAX_VALUE; // the index offset that follows from it lies far before the file's start
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(size - ShardFormat.TRAILER_BYTES - (long) count * ShardFormat.RECORD_BYTES).putInt(count)
+                    .flip(), size - ShardFormat.TRAILER_BYTES);
+        }
+        Shard shard = new Shard(dir, new Manifest.ShardEntry(dir.relativize(file).toString(), "alpha", count, size, "0"));
+        assertThatThrownBy(shard::data).isInstanceOf(UserException.class).hasMessageContaining(file.toString());
+    }
+
     private void writeStore(Compression compression) {
         try (PatchStoreWriter writer = PatchStore.create(dir, spec(compression))) {
             writeSlides(writer, 4, "alpha", "beta");
