@@ -107,6 +107,7 @@ final class Shard {
         if (count != entry.patches() || offset != size - TRAILER_BYTES - (long) count * RECORD_BYTES) {
             throw damaged("its index holds " + count + " patches, the manifest says " + entry.patches());
         }
+        if (offset < HEADER_BYTES) throw damaged("its index of " + count + " patches does not fit in " + size + " bytes");
         indexOffset = offset;
         return mapped;
     }
