@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -108,6 +109,21 @@ class HostileStoreTest {
         }
         Shard shard = new Shard(dir, new Manifest.ShardEntry(dir.relativize(file).toString(), "alpha", count, size, "0"));
         assertThatThrownBy(shard::data).isInstanceOf(UserException.class).hasMessageContaining(file.toString());
+    }
+
+    /**
+     * A manifest claiming patches its shard files cannot hold: whoever reads the store would allocate a buffer of the
+     * claimed size per patch (here 256 MiB or 48 MiB) before any shard said otherwise.
+     */
+    @ParameterizedTest
+    @CsvSource({"ZSTD, 16384, 1", "NONE, 4096, 3"})
+    void aManifestClaimingPatchesItsShardsCannotHoldIsRefusedNamingIt(Compression compression, int side, int channels)
+            throws IOException {
+        writeStore(compression);
+        editManifest(m -> m.put("width", side).put("height", side).put("channels", channels)
+                .put("maxShardBytes", Integer.MAX_VALUE));
+        assertThatThrownBy(() -> PatchStore.open(dir)).isInstanceOf(UserException.class)
+                .hasMessageContaining(dir.resolve(Manifest.FILE).toString());
     }
 
     private void writeStore(Compression compression) {
