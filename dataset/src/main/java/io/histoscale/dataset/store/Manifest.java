@@ -108,12 +108,12 @@ record Manifest(String format, int version, int width, int height, int channels,
 
     /**
      * Checks what readers rely on: a valid format, whole slide entries, and shard entries of a listed slide, with
-     * patches, in {@code shards/}; a UserException naming {@code file} otherwise.
+     * patches, in {@code shards/}, large enough for their patches; a UserException naming {@code file} otherwise.
      */
     private void check(Path file) {
         try {
             if (labels.contains(null)) throw new UserException("a class name is null");
-            spec();
+            PatchStoreSpec spec = spec();
             Set<String> slideNames = new HashSet<>();
             for (SlideRecord slide : slides) {
                 if (slide == null) throw new UserException("a slide entry is null");
@@ -123,6 +123,10 @@ record Manifest(String format, int version, int width, int height, int channels,
                 if (shard == null || !slideNames.contains(shard.slide()) || shard.patches() <= 0
                         || !isShardPath(shard.file())) {
                     throw new UserException("shard entry " + (shard == null ? null : shard.file()));
+                }
+                if (!ShardFormat.canHold(shard.bytes(), shard.patches(), spec.patchBytes(), compression)) {
+                    throw new UserException("shard " + shard.file() + " of " + shard.bytes() + " bytes cannot hold "
+                            + shard.patches() + " patches of " + spec.describe());
                 }
             }
         } catch (UserException e) {
