@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import static io.histoscale.dataset.store.TestPatches.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +125,28 @@ class HostileStoreTest {
                 .put("maxShardBytes", Integer.MAX_VALUE));
         assertThatThrownBy(() -> PatchStore.open(dir)).isInstanceOf(UserException.class)
                 .hasMessageContaining(dir.resolve(Manifest.FILE).toString());
+    }
+
+    /**
+     * A payload that does not decompress, in a shard whose checksum the manifest agrees with (a writer's bug, or a
+     * hand-edited manifest): reading the patch fails, so verify must say so too.
+     */
+    @Test
+    void verifyReportsAPatchThatDoesNotReadEvenWhenTheChecksumAgrees() throws IOException {
+        writeStore(Compression.ZSTD);
+        Path shard = firstShard();
+        ByteBuffer record = record(shard, 0);
+        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4), record.getLong(ShardFormat.OFFSET)); // no zstd magic
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(Files.readAllBytes(shard));
+        editManifest(m -> shard(m).put("crc32c", Manifest.ShardEntry.hex((int) crc.getValue())));
+        try (PatchStore store = PatchStore.open(dir)) {
+            assertThatThrownBy(() -> store.read(0)).isInstanceOf(UserException.class);
+            assertThatThrownBy(store::verify).isInstanceOf(UserException.class).hasMessageContaining("1 of ")
+                    .hasMessageContaining(shard.getFileName().toString()).hasMessageContaining("patch 0");
+        }
     }
 
     private void writeStore(Compression compression) {
