@@ -165,15 +165,19 @@ public final class PatchStore implements PatchSource, AutoCloseable {
     }
 
     /**
-     * Recomputes the CRC32C of every shard and compares it with the manifest.
+     * Recomputes the CRC32C of every shard and compares it with the manifest, then reads every patch of the sound
+     * shards as training would (pixels, label and provenance): whatever reading would refuse, this reports. It
+     * decompresses the whole store, so it takes about as long as one epoch's reads.
      *
      * @throws UserException naming every damaged or missing shard and its slide
      */
     public void verify() {
         View v = view;
         List<String> problems = new ArrayList<>();
-        for (Shard shard : v.shards()) {
-            String problem = shard.check();
+        ByteBuffer pixels = ByteBuffer.allocate(v.spec().patchBytes());
+        for (int s = 0; s < v.shards().length; s++) {
+            String problem = v.shards()[s].check();
+            if (problem == null) problem = unreadable(v.starts()[s], v.starts()[s + 1], pixels);
             if (problem != null) problems.add(problem);
         }
         if (!problems.isEmpty()) {
@@ -291,6 +295,19 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         } finally {
             if (closed) decoder.zstd.close();
             else decoders.offer(decoder);
+        }
+    }
+
+    /** Why a patch from {@code start} to {@code end} cannot be read, or null when all can. */
+    private String unreadable(long start, long end, ByteBuffer pixels) {
+        try {
+            for (long i = start; i < end; i++) {
+                read(i, pixels.clear());
+                info(i);
+            }
+            return null;
+        } catch (UserException e) {
+            return e.getMessage();
         }
     }
 
