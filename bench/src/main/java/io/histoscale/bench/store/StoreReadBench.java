@@ -123,7 +123,7 @@ public final class StoreReadBench {
                     run(store, maxThreads, Order.SEQUENTIAL, store.size()); // warm the page cache and the JIT
                     long v0 = System.nanoTime();
                     store.verify();
-                    System.out.printf("  verify (CRC32C of every shard): %.0f MB/s%n", bytes / ((System.nanoTime() - v0) / 1e3));
+                    System.out.printf("  verify (CRC32C of every shard, a read of every patch): %.0f MB/s%n", bytes / ((System.nanoTime() - v0) / 1e3));
                     for (Order order : Order.values()) {
                         for (int threads = 1; threads <= maxThreads; threads *= 2) {
                             System.out.println("  " + run(store, threads, order, 4L * patches));

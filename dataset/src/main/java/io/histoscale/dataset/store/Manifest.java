@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code manifest.json}: the store's format, its slides and its shards, in commit order.
@@ -106,8 +109,7 @@ record Manifest(String format, int version, int width, int height, int channels,
             throw new UserException("No patch store in " + dir + " (" + FILE + " is missing). Check the path, or create "
                     + "the store by tiling slides into it.");
         } catch (JsonProcessingException e) {
-            throw new UserException("The manifest " + file + " is damaged (" + e.getOriginalMessage()
-                    + "). Restore it from a backup; shard files alone cannot be read without it.", e);
+            throw damaged(file, e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
@@ -119,7 +121,52 @@ record Manifest(String format, int version, int width, int height, int channels,
                     + VERSION + ". Use a matching HistoScale release.");
         }
         if (!CHECKSUM.equals(manifest.checksum)) throw new UserException(file + " uses checksum " + manifest.checksum + ", not " + CHECKSUM + ".");
+        manifest.check(file);
         return manifest;
+    }
+
+    /**
+     * Checks what readers rely on: a valid format, whole slide entries, and shard entries of a listed slide, with
+     * patches, in {@code shards/}, large enough for their patches; a UserException naming {@code file} otherwise.
+     */
+    private void check(Path file) {
+        try {
+            if (labels.contains(null)) throw new UserException("a class name is null");
+            PatchStoreSpec spec = spec();
+            Set<String> slideNames = new HashSet<>();
+            for (SlideRecord slide : slides) {
+                if (slide == null) throw new UserException("a slide entry is null");
+                slideNames.add(slide.toEntry().name());
+            }
+            for (ShardEntry shard : shards) {
+                if (shard == null || !slideNames.contains(shard.slide()) || shard.patches() <= 0
+                        || !isShardPath(shard.file())) {
+                    throw new UserException("shard entry " + (shard == null ? null : shard.file()));
+                }
+                if (!ShardFormat.canHold(shard.bytes(), shard.patches(), spec.patchBytes(), compression)) {
+                    throw new UserException("shard " + shard.file() + " of " + shard.bytes() + " bytes cannot hold "
+                            + shard.patches() + " patches of " + spec.describe());
+                }
+            }
+        } catch (UserException e) {
+            throw damaged(file, e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code file} names a file directly in the store's {@code shards/} folder. */
+    private static boolean isShardPath(String file) {
+        if (file == null) return false;
+        try {
+            Path path = Path.of(file).normalize();
+            return path.getNameCount() == 2 && path.startsWith(PatchStoreWriter.SHARDS);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static UserException damaged(Path file, String what, Exception cause) {
+        return new UserException("The manifest " + file + " is damaged (" + what
+                + "). Restore it from a backup; shard files alone cannot be read without it.", cause);
     }
 
     /**

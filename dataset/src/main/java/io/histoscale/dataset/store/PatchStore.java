@@ -74,11 +74,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
             long[] starts = new long[n + 1];
             for (int s = 0; s < n; s++) {
                 Manifest.ShardEntry entry = manifest.shards().get(s);
-                Integer slide = slideIndex.get(entry.slide());
-                if (slide == null || entry.patches() <= 0 || !Path.of(entry.file()).normalize().startsWith(PatchStoreWriter.SHARDS)) {
-                    throw new UserException("The manifest " + dir.resolve(Manifest.FILE) + " is damaged (shard entry "
-                            + entry.file() + "). Restore it from a backup.");
-                }
+                int slide = slideIndex.get(entry.slide()); // Manifest.read checked that the slide is listed
                 boolean known = previous != null && s < previous.shards.length;
                 shards[s] = known ? previous.shards[s] : new Shard(dir, entry);
                 shardSlide[s] = slide;
@@ -171,15 +167,19 @@ public final class PatchStore implements PatchSource, AutoCloseable {
     }
 
     /**
-     * Recomputes the CRC32C of every shard and compares it with the manifest.
+     * Recomputes the CRC32C of every shard and compares it with the manifest, then reads every patch of the sound
+     * shards as training would (pixels, label and provenance): whatever reading would refuse, this reports. It
+     * decompresses the whole store, so it takes about as long as one epoch's reads.
      *
      * @throws UserException naming every damaged or missing shard and its slide
      */
     public void verify() {
         View v = view;
         List<String> problems = new ArrayList<>();
-        for (Shard shard : v.shards()) {
-            String problem = shard.check();
+        ByteBuffer pixels = ByteBuffer.allocate(v.spec().patchBytes());
+        for (int s = 0; s < v.shards().length; s++) {
+            String problem = v.shards()[s].check();
+            if (problem == null) problem = unreadable(v.starts()[s], v.starts()[s + 1], pixels);
             if (problem != null) problems.add(problem);
         }
         if (!problems.isEmpty()) {
@@ -230,7 +230,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         View v = view;
         int s = shardOf(v, i);
         Shard shard = v.shards()[s];
-        return shard.data().getInt(shard.record((int) (i - v.starts()[s])) + LABEL);
+        return label(v, shard, shard.record((int) (i - v.starts()[s])), i);
     }
 
     @Override
@@ -242,7 +242,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         int r = shard.record((int) (i - v.starts()[s]));
         SlideEntry slide = v.slides().get(v.shardSlide()[s]);
         return new PatchInfo(slide.name(), slide.patient(), slide.centre(), data.getInt(r + LEVEL), data.getLong(r + X),
-                data.getLong(r + Y), data.getDouble(r + MPP), data.getInt(r + LABEL), data.getFloat(r + TUMOUR_FRACTION));
+                data.getLong(r + Y), data.getDouble(r + MPP), label(v, shard, r, i), data.getFloat(r + TUMOUR_FRACTION));
     }
 
     @Override
@@ -258,7 +258,7 @@ public final class PatchStore implements PatchSource, AutoCloseable {
         int bytes = v.spec().patchBytes();
         int at = dst.position();
         if (dst.remaining() < bytes) throw new BufferOverflowException();
-        if (offset < HEADER_BYTES || length < 0 || offset + length > data.capacity()) {
+        if (offset < HEADER_BYTES || length < 0 || offset > shard.payloadEnd() - length) {
             throw shard.damaged("patch " + i + " points outside the file");
         }
         if (v.spec().compression() == Compression.NONE) {
@@ -298,6 +298,29 @@ public final class PatchStore implements PatchSource, AutoCloseable {
             if (closed) decoder.zstd.close();
             else decoders.offer(decoder);
         }
+    }
+
+    /** Why a patch from {@code start} to {@code end} cannot be read, or null when all can. */
+    private String unreadable(long start, long end, ByteBuffer pixels) {
+        try {
+            for (long i = start; i < end; i++) {
+                read(i, pixels.clear());
+                info(i);
+            }
+            return null;
+        } catch (UserException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The label of patch {@code i} (index record {@code r} of {@code shard}): -1 or an index into the class names. */
+    private static int label(View v, Shard shard, int r, long i) {
+        int label = shard.data().getInt(r + LABEL);
+        List<String> names = v.spec().labelNames();
+        if (label < -1 || label >= names.size()) {
+            throw shard.damaged("patch " + i + " has label " + label + ", but the manifest lists the classes " + names);
+        }
+        return label;
     }
 
     private static int shardOf(View v, long i) {

@@ -51,6 +51,12 @@ final class Shard {
         return (int) (indexOffset + (long) k * RECORD_BYTES);
     }
 
+    /** Where payloads end and the index starts; payloads lie between the header and here. */
+    long payloadEnd() {
+        data();
+        return indexOffset;
+    }
+
     /** Recomputes the checksum of the whole file; a problem description, or null when the shard is sound. */
     String check() {
         ByteBuffer mapped;
@@ -101,6 +107,7 @@ final class Shard {
         if (count != entry.patches() || offset != size - TRAILER_BYTES - (long) count * RECORD_BYTES) {
             throw damaged("its index holds " + count + " patches, the manifest says " + entry.patches());
         }
+        if (offset < HEADER_BYTES) throw damaged("its index of " + count + " patches does not fit in " + size + " bytes");
         indexOffset = offset;
         return mapped;
     }

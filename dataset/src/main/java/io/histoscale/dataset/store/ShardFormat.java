@@ -35,12 +35,26 @@ final class ShardFormat {
     static final int LEVEL = 40;
     static final int TUMOUR_FRACTION = 44;
 
+    /** The most a zstd block decompresses to. */
+    private static final long ZSTD_BLOCK = 128 << 10;
+
     private ShardFormat() {
     }
 
     /** The largest a single payload can be: zstd may grow incompressible pixels by a few bytes. */
     static long maxPayloadBytes(long patchBytes) {
         return Math.max(patchBytes, Zstd.compressBound(patchBytes));
+    }
+
+    /**
+     * Whether a shard file of {@code fileBytes} can hold {@code patches} patches of {@code patchBytes} pixels: besides
+     * header, index and trailer, each patch takes its raw pixels, or at least the shortest zstd frame of that size (a
+     * 6-byte header, then one 4-byte RLE block per 128 KiB). Checked before anyone allocates patch buffers, so that a
+     * manifest cannot make readers allocate for patches its shards do not have.
+     */
+    static boolean canHold(long fileBytes, long patches, long patchBytes, Compression compression) {
+        long payload = compression == Compression.NONE ? patchBytes : 6 + 4 * ((patchBytes + ZSTD_BLOCK - 1) / ZSTD_BLOCK);
+        return patches <= (fileBytes - HEADER_BYTES - TRAILER_BYTES) / (RECORD_BYTES + payload);
     }
 
     /** Size of a shard holding one patch of the largest payload, the least a shard limit can be. */
