@@ -149,6 +149,23 @@ class HostileStoreTest {
         }
     }
 
+    @Test
+    void storeVerifyReportsAPatchThatDoesNotReadEvenWhenTheChecksumAgrees() throws IOException {
+        writeStore(Compression.ZSTD);
+        Path shard = firstShard();
+        ByteBuffer record = record(shard, 0);
+        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4), record.getLong(ShardFormat.OFFSET)); // no zstd magic
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(Files.readAllBytes(shard));
+        editManifest(m -> shard(m).put("crc32c", Manifest.ShardEntry.hex((int) crc.getValue())));
+        // what `histoscale store verify` runs: it must find what reading finds
+        StoreVerifier.Result result = StoreVerifier.verify(dir);
+        assertThat(result.sound()).isFalse();
+        assertThat(String.join("\n", result.problems())).contains(shard.getFileName().toString()).contains("patch 0");
+    }
+
     private void writeStore(Compression compression) {
         try (PatchStoreWriter writer = PatchStore.create(dir, spec(compression))) {
             writeSlides(writer, 4, "alpha", "beta");
