@@ -23,9 +23,9 @@ import java.util.zip.CRC32C;
 import static io.histoscale.dataset.store.ShardFormat.*;
 
 /**
- * Checks a patch store against its manifest, reading every byte: each shard is present, of the recorded size, has
- * the recorded CRC32C and an index of the recorded patch count; each slide's patch count, and its count per class
- * where recorded, agrees with its shards. A store can be verified while writers append to it (it checks the
+ * Checks a patch store against its manifest, reading every byte and then every patch: each shard is present, of the
+ * recorded size, has the recorded CRC32C and an index of the recorded patch count, and every patch reads as training
+ * would read it; each slide's patch count, and its count per class where recorded, agrees with its shards. A store can be verified while writers append to it (it checks the
  * manifest version it reads).
  *
  * <pre>{@code
@@ -123,6 +123,15 @@ public final class StoreVerifier {
         if (manifest.tiling() == null && !manifest.slides().isEmpty()) {
             notes.add("the manifest records no tiling options (a store written by an earlier HistoScale, or not by "
                     + "tiling): the next tile run records its own");
+        }
+        if (problems.isEmpty()) {
+            // every file agrees with the manifest: now read every patch as training would (what reading refuses, this
+            // reports, e.g. a payload that does not decompress in a shard whose checksum the manifest agrees with)
+            try (PatchStore store = PatchStore.open(dir)) {
+                store.verify();
+            } catch (UserException e) {
+                problems.add(e.getMessage());
+            }
         }
         int unlisted = unlistedShards(dir, manifest);
         if (unlisted > 0) {
