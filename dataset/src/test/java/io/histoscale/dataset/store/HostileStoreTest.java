@@ -133,15 +133,7 @@ class HostileStoreTest {
      */
     @Test
     void verifyReportsAPatchThatDoesNotReadEvenWhenTheChecksumAgrees() throws IOException {
-        writeStore(Compression.ZSTD);
-        Path shard = firstShard();
-        ByteBuffer record = record(shard, 0);
-        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(4), record.getLong(ShardFormat.OFFSET)); // no zstd magic
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(Files.readAllBytes(shard));
-        editManifest(m -> shard(m).put("crc32c", Manifest.ShardEntry.hex((int) crc.getValue())));
+        Path shard = undecodablePatchZeroWithAgreeingChecksum();
         try (PatchStore store = PatchStore.open(dir)) {
             assertThatThrownBy(() -> store.read(0)).isInstanceOf(UserException.class);
             assertThatThrownBy(store::verify).isInstanceOf(UserException.class).hasMessageContaining("1 of ")
@@ -151,6 +143,15 @@ class HostileStoreTest {
 
     @Test
     void storeVerifyReportsAPatchThatDoesNotReadEvenWhenTheChecksumAgrees() throws IOException {
+        Path shard = undecodablePatchZeroWithAgreeingChecksum();
+        // what `histoscale store verify` runs: it must find what reading finds
+        StoreVerifier.Result result = StoreVerifier.verify(dir);
+        assertThat(result.sound()).isFalse();
+        assertThat(String.join("\n", result.problems())).contains(shard.getFileName().toString()).contains("patch 0");
+    }
+
+    /** A zstd store whose first shard's patch 0 has no zstd magic, the manifest's CRC32C updated to agree; its shard. */
+    private Path undecodablePatchZeroWithAgreeingChecksum() throws IOException {
         writeStore(Compression.ZSTD);
         Path shard = firstShard();
         ByteBuffer record = record(shard, 0);
@@ -160,10 +161,7 @@ class HostileStoreTest {
         CRC32C crc = new CRC32C();
         crc.update(Files.readAllBytes(shard));
         editManifest(m -> shard(m).put("crc32c", Manifest.ShardEntry.hex((int) crc.getValue())));
-        // what `histoscale store verify` runs: it must find what reading finds
-        StoreVerifier.Result result = StoreVerifier.verify(dir);
-        assertThat(result.sound()).isFalse();
-        assertThat(String.join("\n", result.problems())).contains(shard.getFileName().toString()).contains("patch 0");
+        return shard;
     }
 
     private void writeStore(Compression compression) {
