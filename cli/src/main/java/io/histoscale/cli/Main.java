@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /** The {@code histoscale} command line: one entry point for every pipeline stage. */
@@ -82,7 +83,9 @@ public final class Main implements Callable<Integer> {
      * a failure is one line as {@link Failures} words it; --debug adds the stack trace.
      */
     static CommandLine commandLine(Object command) {
-        CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(command);
+        if (command instanceof Main) addProvided(cli);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionStrategy(new RunsRecorder()); // records runs in the registry; --executor submits them
         cli.setExecutionExceptionHandler((ex, line, parsed) ->
                 Failures.report(ex, line.getCommandSpec(), line.getErr(), debug(parsed)));
@@ -96,6 +99,15 @@ public final class Main implements Callable<Integer> {
         });
         hideArraySizeOutsideTile(cli);
         return cli;
+    }
+
+    /** The commands other modules provide ({@link CommandProvider}), each in the group it names. */
+    private static void addProvided(CommandLine top) {
+        for (CommandProvider p : ServiceLoader.load(CommandProvider.class)) {
+            CommandLine parent = p.parent().isEmpty() ? top : top.getSubcommands().get(p.parent());
+            if (parent == null) throw new IllegalStateException(p.getClass().getName() + " names no command group " + p.parent());
+            parent.addSubcommand(new CommandLine(p.command()));
+        }
     }
 
     /** Whether --debug was given, before or after the subcommand. */

@@ -31,7 +31,10 @@ final class RunsRecorder implements CommandLine.IExecutionStrategy {
         RunRegistry registry;
         try {
             ex.validate(kind);
-            if (ex.submits()) return ExecutorLaunch.submit(kind, parsed, leaf, ex);
+            if (ex.submits()) {
+                if (leaf.getCommand() instanceof Submittable s) s.checkBeforeSubmit();
+                return ExecutorLaunch.submit(kind, parsed, leaf, ex);
+            }
             registry = openForRecording(ex);
         } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
             throw e;

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 @Command(name = "stage", defaultValueProvider = StageCommand.Defaults.class, description = {
         "Whole-slide heatmaps -> lesions in mm -> slide labels -> patient pN stage (Camelyon17 rules), with report.html.",
         "A slide that cannot be read is reported (exit status 1) and the others are staged."})
-final class StageCommand implements Callable<Integer> {
+final class StageCommand implements Callable<Integer>, Submittable {
 
     @Spec
     CommandSpec spec;
@@ -75,6 +75,11 @@ final class StageCommand implements Callable<Integer> {
     public Integer call() {
         Stager.Outcome o = stage();
         return o.failed().isEmpty() ? 0 : 1;
+    }
+
+    @Override
+    public void checkBeforeSubmit() {
+        Staging.check(request());
     }
 
     /** The request the options describe. */

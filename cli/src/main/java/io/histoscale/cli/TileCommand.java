@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Command(name = "tile", defaultValueProvider = ConfigFlags.TileDefaults.class, description = {
         "Find tissue, cut patches at a chosen µm/px and label them from annotations, into a patch store.",
         "Re-running skips slides already in the store; a bad slide is reported and the others go on (exit status 1)."})
-final class TileCommand implements Callable<Integer> {
+final class TileCommand implements Callable<Integer>, Submittable {
 
     @Spec
     CommandSpec spec;
@@ -86,6 +86,11 @@ final class TileCommand implements Callable<Integer> {
         TileReport report = tile();
         print(report, spec);
         return report.failed().isEmpty() ? 0 : 1;
+    }
+
+    @Override
+    public void checkBeforeSubmit() {
+        request();
     }
 
     /** The request the options describe. */

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
         "RUN_DIR gets run.json (configuration and provenance), metrics.jsonl (one line per epoch), last.ckpt "
                 + "(written atomically every epoch and every --checkpoint-minutes) and best.ckpt (the model).",
         "--resume RUN_DIR continues a killed run exactly where its last checkpoint left it."})
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, Submittable {
 
     @Spec
     CommandSpec spec;
@@ -162,13 +162,23 @@ final class TrainCommand implements Callable<Integer> {
     int ranks;
 
     @Override
-    public Integer call() {
+    public void checkBeforeSubmit() {
+        checkRunFolder();
+        if (resume == null) config();
+    }
+
+    private void checkRunFolder() {
         if (resume != null && out != null) {
             throw new UserException("give either --out (a new run) or --resume (an existing one), not both");
         }
         if (resume == null && (data == null || out == null)) {
             throw new UserException("give --data and --out for a new run, or --resume RUN_DIR");
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkRunFolder();
         if (ParallelTrain.mustLaunch(ranks)) {
             return ParallelTrain.launch(ranks, spec.commandLine().getParseResult().originalArgs());
         }
