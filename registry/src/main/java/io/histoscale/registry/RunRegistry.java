@@ -96,7 +96,7 @@ public final class RunRegistry implements AutoCloseable {
         private final String kind;
         private List<String> command = List.of();
         private Map<String, Object> config = Map.of();
-        private String user = System.getProperty("user.name");
+        private String user = System.getProperty("histoscale.user", System.getProperty("user.name"));
         private String executor = "in-process";
         private String workDir = System.getProperty("user.dir");
         private String metricsFile;
