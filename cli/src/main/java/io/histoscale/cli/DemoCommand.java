@@ -78,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
                 "--threads", Integer.toString(cores), "--out", reportDir.toString());
         System.out.printf("demo finished in %.0f s; open %s in a browser%n", (System.nanoTime() - start) / 1e9,
                 reportDir.resolve("report.html").toAbsolutePath());
+        System.out.println("or look at its runs, slides with heatmaps and stages in the web dashboard: ./histoscale serve "
+                + "--demo (then http://127.0.0.1:8080/; the first start prints the admin's one-time password)");
         return status;
     }
 

@@ -52,7 +52,8 @@ public final class SlideFiles {
         }
     }
 
-    static boolean isSlide(Path p) {
+    /** Whether the file name has a slide extension. */
+    public static boolean isSlide(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = n.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1));

@@ -327,7 +327,8 @@ public final class Pki {
         }
     }
 
-    static PrivateKey readKey(Path file) throws IOException {
+    /** A PEM private key as the PKI writes it. */
+    public static PrivateKey readKey(Path file) throws IOException {
         try (Reader in = Files.newBufferedReader(file); PEMParser pem = new PEMParser(in)) {
             Object o = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
