@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = b.build();
         Bootstrap.firstAdmin(Users.open(location)).ifPresent(password -> {
             System.out.println("first start: created user admin with the one-time password " + password);
-            System.out.println("(change it: histoscale serve users add admin --role admin)");
+            System.out.println("(log in as admin and change it, or: histoscale serve users passwd admin)");
         });
         CountDownLatch stop = new CountDownLatch(1);
         try (WebServer server = WebServer.start(config)) {
