@@ -27,15 +27,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -190,8 +186,9 @@ public final class TilesBench {
             out.put("peer_openslide_python", peerInfo.path("openslide_python").asText());
             out.put("peer_openslide_library", peerInfo.path("openslide_library").asText());
             out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-            out.put("client", "java.net.http.HttpClient, HTTP/1.1, " + options.clients() + " threads in the benchmark's"
-                    + " JVM pulling the next tile of the list");
+            out.put("client", "a minimal HTTP/1.1 keep-alive client (one connection per thread, GET, Content-Length), "
+                    + options.clients() + " threads in the benchmark's JVM pulling the next tile of the list; the same "
+                    + "client for both servers");
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;
         } catch (IOException e) {
@@ -539,8 +536,6 @@ public final class TilesBench {
      * @param keep when not null, the bytes of each tile by its index in the list
      */
     static Pass measure(Server server, List<int[]> tiles, int clients, Map<Integer, byte[]> keep) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
         double[] latency = new double[tiles.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
@@ -549,24 +544,26 @@ public final class TilesBench {
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             Thread t = new Thread(() -> {
-                for (int i; failure.get() == null && (i = next.getAndIncrement()) < tiles.size(); ) {
-                    int[] tile = tiles.get(i);
-                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.tileUrl(tile[0], tile[1], tile[2])))
-                            .timeout(Duration.ofSeconds(60)).GET();
-                    server.headers().forEach(request::header);
-                    try {
+                LightClient http = null;
+                try {
+                    for (int i; failure.get() == null && (i = next.getAndIncrement()) < tiles.size(); ) {
+                        int[] tile = tiles.get(i);
+                        URI uri = URI.create(server.tileUrl(tile[0], tile[1], tile[2]));
+                        if (http == null) http = new LightClient(uri, server.headers());
                         long t0 = System.nanoTime();
-                        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                        LightClient.Answer response = http.get(uri.getRawPath());
                         latency[i] = (System.nanoTime() - t0) / 1e6;
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException("GET " + response.uri() + " answered " + response.statusCode()
+                        if (response.status() != 200) {
+                            throw new IllegalStateException("GET " + uri + " answered " + response.status()
                                     + ": " + new String(response.body(), StandardCharsets.UTF_8));
                         }
                         bytes.addAndGet(response.body().length);
                         if (keep != null) keep.put(i, response.body());
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
                     }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (http != null) http.close();
                 }
             }, "tiles-client-" + c);
             threads.add(t);
