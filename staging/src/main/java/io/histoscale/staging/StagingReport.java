@@ -342,15 +342,7 @@ public final class StagingReport {
         }
 
         Html text(String text) {
-            for (char c : text.toCharArray()) {
-                switch (c) {
-                    case '<' -> out.append("&lt;");
-                    case '>' -> out.append("&gt;");
-                    case '&' -> out.append("&amp;");
-                    case '"' -> out.append("&quot;");
-                    default -> out.append(c);
-                }
-            }
+            out.append(io.histoscale.core.Html.escape(text));
             return this;
         }
 

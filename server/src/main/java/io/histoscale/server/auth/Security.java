@@ -1,6 +1,7 @@
 package io.histoscale.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.histoscale.core.Html;
 import io.histoscale.core.Json;
 import io.histoscale.core.UserException;
 import io.histoscale.registry.AuditLog;
@@ -516,31 +517,15 @@ public final class Security {
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>HistoScale — log in</title><style>" + STYLE + "</style></head>\n<body>"
                 + "<form method=\"post\" action=\"login\" autocomplete=\"on\"><h1>HistoScale</h1>"
-                + (message == null ? "" : "<p class=\"error\" role=\"alert\">" + escape(message) + "</p>")
-                + "<input type=\"hidden\" name=\"next\" value=\"" + escape(next) + "\">"
+                + (message == null ? "" : "<p class=\"error\" role=\"alert\">" + Html.escape(message) + "</p>")
+                + "<input type=\"hidden\" name=\"next\" value=\"" + Html.escape(next) + "\">"
                 + "<label for=\"user\">User</label><input type=\"text\" id=\"user\" name=\"user\" value=\""
-                + escape(user) + "\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required"
+                + Html.escape(user) + "\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required"
                 + (user.isEmpty() ? " autofocus" : "") + ">"
                 + "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\""
                 + " autocomplete=\"current-password\" required" + (user.isEmpty() ? "" : " autofocus") + ">"
                 + "<button type=\"submit\">Log in</button></form></body></html>\n";
         ctx.status(status).html(html);
-    }
-
-    private static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private static String sha256Base64(String text) {

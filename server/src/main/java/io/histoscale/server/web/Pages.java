@@ -1,5 +1,6 @@
 package io.histoscale.server.web;
 
+import io.histoscale.core.Html;
 import io.histoscale.server.auth.Security;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -44,9 +45,9 @@ public final class Pages {
         StringBuilder h = new StringBuilder(2048);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"csrf-token\" content=\"").append(escape(user.csrfToken() == null ? "" : user.csrfToken()))
-                .append("\">\n<meta name=\"role\" content=\"").append(escape(user.role().name().toLowerCase()))
-                .append("\">\n<title>").append(escape(title)).append(" · HistoScale</title>\n")
+                .append("<meta name=\"csrf-token\" content=\"").append(Html.escape(user.csrfToken() == null ? "" : user.csrfToken()))
+                .append("\">\n<meta name=\"role\" content=\"").append(Html.escape(user.role().name().toLowerCase()))
+                .append("\">\n<title>").append(Html.escape(title)).append(" · HistoScale</title>\n")
                 .append("<link rel=\"stylesheet\" href=\"/static/vendor/uplot/uPlot.min.css\">\n")
                 .append("<link rel=\"stylesheet\" href=\"/static/app.css\">\n</head>\n<body>\n<header><nav>")
                 .append("<a class=\"brand\" href=\"/runs\">HistoScale</a>");
@@ -55,12 +56,12 @@ public final class Pages {
             h.append("<a href=\"").append(n[0]).append("\"").append(here ? " class=\"here\"" : "").append(">")
                     .append(n[1]).append("</a>");
         }
-        h.append("</nav><div class=\"who\"><span id=\"user\">").append(escape(user.name())).append("</span> · ")
-                .append(escape(user.role().name().toLowerCase()))
+        h.append("</nav><div class=\"who\"><span id=\"user\">").append(Html.escape(user.name())).append("</span> · ")
+                .append(Html.escape(user.role().name().toLowerCase()))
                 .append("<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"")
-                .append(escape(user.csrfToken() == null ? "" : user.csrfToken()))
+                .append(Html.escape(user.csrfToken() == null ? "" : user.csrfToken()))
                 .append("\"><button type=\"submit\">Log out</button></form></div></header>\n")
-                .append("<main id=\"main\" data-page=\"").append(script).append("\"><h1>").append(escape(title))
+                .append("<main id=\"main\" data-page=\"").append(script).append("\"><h1>").append(Html.escape(title))
                 .append("</h1><p class=\"loading\">Loading…</p></main>\n");
         if (viewer) h.append("<script src=\"/static/vendor/openseadragon/openseadragon.min.js\"></script>\n");
         h.append("<script src=\"/static/vendor/uplot/uPlot.iife.min.js\"></script>\n")
@@ -73,22 +74,7 @@ public final class Pages {
     public static String errorPage(int status, String message) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status
                 + " · HistoScale</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main>"
-                + "<h1>" + status + "</h1><p class=\"error\">" + escape(message == null ? "" : message)
+                + "<h1>" + status + "</h1><p class=\"error\">" + Html.escape(message == null ? "" : message)
                 + "</p><p><a href=\"/runs\">Back to the runs</a></p></main></body></html>\n";
-    }
-
-    public static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }
