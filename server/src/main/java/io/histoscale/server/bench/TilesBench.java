@@ -288,14 +288,31 @@ public final class TilesBench {
 
     // ---- servers ------------------------------------------------------------------------------------------------
 
-    /** A tile server on 127.0.0.1: where its tiles are, and what headers a request needs. */
-    interface Server extends AutoCloseable {
-        String tileUrl(int level, int col, int row);
+    /** A tile server on 127.0.0.1: where its tiles are, what headers a request needs, and how to stop it. */
+    static class Server implements AutoCloseable {
+        private final String tiles;
+        private final Map<String, String> headers;
+        private final Runnable stop;
 
-        Map<String, String> headers();
+        /** {@code tiles}: the URL a tile's {@code LEVEL/COL_ROW.jpeg} is appended to. */
+        Server(String tiles, Map<String, String> headers, Runnable stop) {
+            this.tiles = tiles;
+            this.headers = headers;
+            this.stop = stop;
+        }
+
+        String tileUrl(int level, int col, int row) {
+            return tiles + level + "/" + col + "_" + row + ".jpeg";
+        }
+
+        Map<String, String> headers() {
+            return headers;
+        }
 
         @Override
-        void close();
+        public void close() {
+            stop.run();
+        }
     }
 
     /** Starts our server afresh for each round, on one registry (with one user and API token) for the whole run. */
@@ -342,24 +359,8 @@ public final class TilesBench {
             ServerConfig config = ServerConfig.builder().optBind("127.0.0.1").optPort(0)
                     .addSlideRoot(slide.getParent()).setStore(store).optWork(work.resolve("work")).build();
             WebServer web = WebServer.start(config);
-            String base = web.url() + "/api/v1/slides/" + id + "/tiles/";
-            Map<String, String> headers = Map.of("Authorization", "Bearer " + token);
-            return new Server() {
-                @Override
-                public String tileUrl(int level, int col, int row) {
-                    return base + level + "/" + col + "_" + row + ".jpeg";
-                }
-
-                @Override
-                public Map<String, String> headers() {
-                    return headers;
-                }
-
-                @Override
-                public void close() {
-                    web.close();
-                }
-            };
+            return new Server(web.url() + "/api/v1/slides/" + id + "/tiles/",
+                    Map.of("Authorization", "Bearer " + token), web::close);
         }
 
         private Server startBare() {
@@ -373,27 +374,14 @@ public final class TilesBench {
                     return slide;
                 });
             }).start();
-            String base = "http://127.0.0.1:" + app.port() + "/api/v1/slides/" + SLIDE_ID_BARE + "/tiles/";
-            return new Server() {
-                @Override
-                public String tileUrl(int level, int col, int row) {
-                    return base + level + "/" + col + "_" + row + ".jpeg";
-                }
-
-                @Override
-                public Map<String, String> headers() {
-                    return Map.of();
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        app.stop();
-                    } finally {
-                        tiles.close();
-                    }
-                }
-            };
+            return new Server("http://127.0.0.1:" + app.port() + "/api/v1/slides/" + SLIDE_ID_BARE + "/tiles/",
+                    Map.of(), () -> {
+                        try {
+                            app.stop();
+                        } finally {
+                            tiles.close();
+                        }
+                    });
         }
 
         private static Path realPath(Path p) {
@@ -475,32 +463,13 @@ public final class TilesBench {
         }
     }
 
-    private static final class PeerServer implements Server {
-        final Process process;
+    /** The Python server, with what it said of itself when it started (port, versions). */
+    private static final class PeerServer extends Server {
         final JsonNode info;
-        final PeerProcesses owner;
-        final String base;
 
         PeerServer(Process process, JsonNode info, PeerProcesses owner) {
-            this.process = process;
+            super("http://127.0.0.1:" + info.path("port").asInt() + "/tiles/", Map.of(), () -> owner.kill(process));
             this.info = info;
-            this.owner = owner;
-            this.base = "http://127.0.0.1:" + info.path("port").asInt() + "/tiles/";
-        }
-
-        @Override
-        public String tileUrl(int level, int col, int row) {
-            return base + level + "/" + col + "_" + row + ".jpeg";
-        }
-
-        @Override
-        public Map<String, String> headers() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-            owner.kill(process);
         }
     }
 
