@@ -65,12 +65,7 @@ public final class UsersCommand extends CommandGroup {
                 throw UserException.forKey("user", name + " already exists; give another name, or a new password "
                         + "with: histoscale serve users passwd " + name);
             }
-            char[] password = readNewPassword(name);
-            try {
-                users.add(name, r, Passwords.hash(password), false);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            users.add(name, r, newPasswordHash(name), false);
             audit(users, "user-add", name + " (" + r.label() + ")");
             System.out.println("added " + r.label() + " " + name + " to " + users.location());
         }
@@ -103,12 +98,7 @@ public final class UsersCommand extends CommandGroup {
         public void run() {
             Users users = users();
             users.get(name);
-            char[] password = readNewPassword(name);
-            try {
-                users.setPassword(name, Passwords.hash(password), false);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            users.setPassword(name, newPasswordHash(name), false);
             audit(users, "password-set", name);
             System.out.println("new password set for " + name + " (sessions already open stay open until they end)");
         }
@@ -153,6 +143,16 @@ public final class UsersCommand extends CommandGroup {
      *
      * @throws UserException when none is given, the two differ, or it is too short
      */
+    /** The hash of a new password read for {@code user}; the password itself is wiped once hashed. */
+    static String newPasswordHash(String user) {
+        char[] password = readNewPassword(user);
+        try {
+            return Passwords.hash(password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
     static char[] readNewPassword(String user) {
         Console console = System.console();
         char[] password;
