@@ -46,6 +46,7 @@ public final class WebServer implements AutoCloseable {
     private final TileService tiles;
     private final ScheduledExecutorService timer;
     private final Security security;
+    private final RunsApi runs;
 
     private WebServer(ServerConfig config, SecurityConfig securityConfig) {
         this.config = config;
@@ -58,10 +59,10 @@ public final class WebServer implements AutoCloseable {
         this.security = new Security(securityConfig);
         SlideLibrary library = new SlideLibrary(config.slideRoots());
         RunsApi.Audit audit = Security::audit;
-        RunsApi runs = new RunsApi(config.store(), timer, audit);
+        this.runs = new RunsApi(config.store(), timer, audit);
         JobsApi jobs = new JobsApi(config.cli(), config.store(), config.work(), config.slideRoots(), audit,
                 ctx -> Security.user(ctx).name());
-        SlidesApi slides = new SlidesApi(library, runs.queries(), audit);
+        SlidesApi slides = new SlidesApi(library, tiles, runs.queries(), audit);
         StagesApi stages = new StagesApi(runs.queries(), library);
         FederationApi federation = new FederationApi(runs.queries());
         io.javalin.http.Handler researcher = Security.requireRole(Role.RESEARCHER);
@@ -159,6 +160,7 @@ public final class WebServer implements AutoCloseable {
         } finally {
             timer.shutdownNow();
             tiles.close();
+            runs.close();
         }
     }
 

@@ -64,18 +64,15 @@ public final class FederationApi {
                 .orElseThrow(() -> new NotFoundResponse("no federated run " + id));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", RunsApi.summary(run));
-        Path work = run.workDir() == null ? Path.of("") : Path.of(run.workDir());
         List<String> missing = new ArrayList<>();
-        Object planFile = run.config().get("plan");
         Path out = null;
         Set<String> sites = new LinkedHashSet<>();
-        if (planFile != null) {
-            Path planPath = work.resolve(planFile.toString());
+        for (Path planPath : RunPaths.option(run, "plan")) {
             try {
                 Plan plan = Plan.read(planPath);
                 m.put("strategy", plan.strategy);
                 sites.addAll(plan.sites);
-                out = work.resolve(plan.out);
+                out = RunPaths.resolve(run, plan.out);
             } catch (UserException e) {
                 missing.add("plan " + planPath + ": " + e.getMessage());
             }

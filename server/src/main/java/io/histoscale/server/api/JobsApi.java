@@ -53,6 +53,10 @@ public final class JobsApi {
     private final List<Path> slideRoots;
     private final RunsApi.Audit audit;
     private final java.util.function.Function<Context, String> userName;
+    /** The forms, read once from the command line's model (it does not change while the server runs). */
+    private final Map<String, Object> forms;
+    /** The same fields by command, then by option name ("" for the positional inputs). */
+    private final Map<String, Map<String, Map<String, Object>>> fieldsByCommand = new LinkedHashMap<>();
 
     public JobsApi(List<String> cli, String store, Path workRoot, List<Path> slideRoots, RunsApi.Audit audit,
                    java.util.function.Function<Context, String> userName) {
@@ -62,6 +66,7 @@ public final class JobsApi {
         this.slideRoots = List.copyOf(slideRoots);
         this.audit = audit;
         this.userName = userName;
+        this.forms = buildForms();
     }
 
     public void register(JavalinConfig config, Handler requireResearcher) {
@@ -74,6 +79,10 @@ public final class JobsApi {
 
     /** The forms: for each command, its options as fields, then the executors and resources. */
     public Map<String, Object> forms() {
+        return forms;
+    }
+
+    private Map<String, Object> buildForms() {
         CommandLine top = new CommandLine(new Main());
         List<Map<String, Object>> commands = new ArrayList<>();
         for (String name : COMMANDS) {
@@ -86,6 +95,9 @@ public final class JobsApi {
                 if (o.hidden() || o.usageHelp() || o.versionHelp() || OWN.contains(o.longestName())) continue;
                 fields.add(field(o, o.longestName()));
             }
+            Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+            for (Map<String, Object> f : fields) byName.put((String) f.get("name"), f);
+            fieldsByCommand.put(name, byName);
             Map<String, Object> form = new LinkedHashMap<>();
             form.put("command", name);
             form.put("description", String.join(" ", spec.usageMessage().description()));
@@ -208,17 +220,10 @@ public final class JobsApi {
 
     /** The submission as command-line arguments, with every path checked against the folders. */
     List<String> arguments(Submission s) {
-        if (s.command() == null || !COMMANDS.contains(s.command())) {
+        if (s.command() == null || !fieldsByCommand.containsKey(s.command())) {
             throw new BadRequestResponse("command " + s.command() + " cannot be submitted; use one of " + COMMANDS);
         }
-        Map<String, Map<String, Object>> fields = new LinkedHashMap<>();
-        for (Object o : (List<?>) ((Map<?, ?>) ((List<?>) forms().get("commands")).stream()
-                .filter(c -> s.command().equals(((Map<?, ?>) c).get("command"))).findFirst().orElseThrow())
-                .get("fields")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> f = (Map<String, Object>) o;
-            fields.put((String) f.get("name"), f);
-        }
+        Map<String, Map<String, Object>> fields = fieldsByCommand.get(s.command());
         List<String> argv = new ArrayList<>(List.of(s.command()));
         List<String> positionals = new ArrayList<>();
         Map<String, Object> values = s.values() == null ? Map.of() : s.values();

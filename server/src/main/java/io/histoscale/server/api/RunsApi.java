@@ -37,13 +37,15 @@ import java.util.concurrent.TimeUnit;
  * its log tail, a live stream of its epochs and state (server-sent events), and cancel. Runs submitted to an executor
  * are brought up to date (state, exit status) from their executor as they are read, as {@code histoscale watch} does.
  */
-public final class RunsApi {
+public final class RunsApi implements AutoCloseable {
 
     /** How often a live stream looks for new epochs. */
     static final long POLL_MILLIS = 1000;
 
-    private final String store;
     private final RunQueries queries;
+    /** The recording side, opened (and migrated) once; it holds one connection, so calls take turns. */
+    private final RunRegistry registry;
+    private final RunTracker tracker;
     private final ScheduledExecutorService timer;
     private final Audit audit;
 
@@ -54,8 +56,9 @@ public final class RunsApi {
     }
 
     public RunsApi(String store, ScheduledExecutorService timer, Audit audit) {
-        this.store = store;
         this.queries = RunQueries.open(store);
+        this.registry = RunRegistry.open(store);
+        this.tracker = new RunTracker(registry);
         this.timer = timer;
         this.audit = audit;
     }
@@ -108,26 +111,32 @@ public final class RunsApi {
     /** Brings submitted runs that may still change up to date with their executor. */
     private void refreshLive() {
         List<Run> live = queries.list(RunFilter.builder().optStatus(RunStatus.PENDING, RunStatus.RUNNING).build());
-        if (live.stream().noneMatch(RunTracker::mayChange)) return;
-        try (RunRegistry registry = RunRegistry.open(store)) {
-            RunTracker tracker = new RunTracker(registry);
-            for (Run r : live) {
-                if (RunTracker.mayChange(r)) {
-                    try {
-                        tracker.refresh(r.id());
-                    } catch (RuntimeException e) {
-                        // an executor that cannot be asked now (Slurm down): the run shows as last recorded
-                    }
+        for (Run r : live) {
+            if (RunTracker.mayChange(r)) {
+                try {
+                    track(t -> t.refresh(r.id()));
+                } catch (RuntimeException e) {
+                    // an executor that cannot be asked now (Slurm down): the run shows as last recorded
                 }
             }
         }
     }
 
+    /** Runs {@code action} on the one tracker, one caller at a time. */
+    private synchronized Run track(java.util.function.Function<RunTracker, Run> action) {
+        return action.apply(tracker);
+    }
+
+    @Override
+    public synchronized void close() {
+        registry.close();
+    }
+
     private Run refreshed(String id) {
         Run run = find(id);
         if (!RunTracker.mayChange(run)) return run;
-        try (RunRegistry registry = RunRegistry.open(store)) {
-            return new RunTracker(registry).refresh(run.id());
+        try {
+            return track(t -> t.refresh(run.id()));
         } catch (RuntimeException e) {
             return run;
         }
@@ -220,11 +229,9 @@ public final class RunsApi {
             throw new io.javalin.http.ConflictResponse("run " + run.id() + " already ended ("
                     + run.status() + "); nothing to cancel");
         }
-        try (RunRegistry registry = RunRegistry.open(store)) {
-            Run after = new RunTracker(registry).cancel(run.id());
-            audit.record(ctx, "cancel", run.id(), after.status().name());
-            ctx.json(summary(after));
-        }
+        Run after = track(t -> t.cancel(run.id()));
+        audit.record(ctx, "cancel", run.id(), after.status().name());
+        ctx.json(summary(after));
     }
 
     /** One run as a line of the list. */

@@ -8,9 +8,9 @@ import io.histoscale.registry.RunFilter;
 import io.histoscale.registry.RunQueries;
 import io.histoscale.registry.RunStatus;
 import io.histoscale.server.SlideLibrary;
+import io.histoscale.server.tiles.TileService;
 import io.histoscale.slide.Slide;
 import io.histoscale.slide.SlideInfo;
-import io.histoscale.slide.Slides;
 import io.histoscale.slide.annotation.AnnotationRegion;
 import io.histoscale.slide.annotation.Annotations;
 import io.histoscale.slide.annotation.SlideAnnotations;
@@ -54,6 +54,8 @@ public final class SlidesApi {
             "annotations/STEM.json", "STEM.xml", "STEM.geojson", "STEM.json");
 
     private final SlideLibrary library;
+    /** The slides the tiles are read from, kept open: descriptions and masks read the same open slides. */
+    private final TileService tiles;
     private final RunQueries queries;
     private final RunsApi.Audit audit;
     private final Map<String, byte[]> tissueCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -63,8 +65,9 @@ public final class SlidesApi {
         }
     });
 
-    public SlidesApi(SlideLibrary library, RunQueries queries, RunsApi.Audit audit) {
+    public SlidesApi(SlideLibrary library, TileService tiles, RunQueries queries, RunsApi.Audit audit) {
         this.library = library;
+        this.tiles = tiles;
         this.queries = queries;
         this.audit = audit;
     }
@@ -89,24 +92,31 @@ public final class SlidesApi {
         m.put("id", id);
         m.put("name", e.name());
         m.put("path", e.relative());
-        try (Slide slide = Slides.open(path)) {
-            SlideInfo info = SlideInfo.of(slide);
-            m.put("width", info.width());
-            m.put("height", info.height());
-            m.put("mpp", info.mpp());
-            m.put("format", slide.format());
-            m.put("backend", slide.backend().toString());
-            List<Map<String, Object>> levels = new ArrayList<>();
-            for (int l = 0; l < slide.levelCount(); l++) {
-                levels.add(Map.of("width", slide.width(l), "height", slide.height(l), "downsample", slide.downsample(l)));
-            }
-            m.put("levels", levels);
-            m.put("objectivePower", slide.objectivePower().isPresent() ? slide.objectivePower().getAsDouble() : null);
+        try {
+            tiles.withDeepZoom(path, dz -> describe(dz.slide(), m));
             ctx.json(m);
         } catch (UserException | UncheckedIOException | IllegalArgumentException e2) {
             m.put("error", "cannot open " + e.name() + ": " + e2.getMessage());
             ctx.status(422).json(m);
         }
+    }
+
+
+    /** A slide's dimensions, resolution and levels, added to {@code m}. */
+    private static Map<String, Object> describe(Slide slide, Map<String, Object> m) {
+        SlideInfo info = SlideInfo.of(slide);
+        m.put("width", info.width());
+        m.put("height", info.height());
+        m.put("mpp", info.mpp());
+        m.put("format", slide.format());
+        m.put("backend", slide.backend().toString());
+        List<Map<String, Object>> levels = new ArrayList<>();
+        for (int l = 0; l < slide.levelCount(); l++) {
+            levels.add(Map.of("width", slide.width(l), "height", slide.height(l), "downsample", slide.downsample(l)));
+        }
+        m.put("levels", levels);
+        m.put("objectivePower", slide.objectivePower().isPresent() ? slide.objectivePower().getAsDouble() : null);
+        return m;
     }
 
     /** What can be drawn over this slide and where. */
@@ -116,10 +126,12 @@ public final class SlidesApi {
         String stem = SlideFiles.stem(path);
         double slideMpp;
         long width, height;
-        try (Slide slide = Slides.open(path)) {
-            slideMpp = slide.mpp().orElse(Double.NaN);
-            width = slide.width(0);
-            height = slide.height(0);
+        try {
+            double[] size = tiles.withDeepZoom(path, dz -> new double[]{dz.slide().mpp().orElse(Double.NaN),
+                    dz.slide().width(0), dz.slide().height(0)});
+            slideMpp = size[0];
+            width = (long) size[1];
+            height = (long) size[2];
         } catch (UserException | UncheckedIOException e) {
             throw new io.javalin.http.UnprocessableContentResponse("cannot open " + path.getFileName() + ": " + e.getMessage());
         }
@@ -158,8 +170,8 @@ public final class SlidesApi {
         Path path = library.resolve(ctx.pathParam("id"));
         byte[] png = tissueCache.get(path.toString());
         if (png == null) {
-            try (Slide slide = Slides.open(path)) {
-                TissueMask mask = TissueMask.detect(slide, TissueOptions.defaults());
+            try {
+                TissueMask mask = tiles.withDeepZoom(path, dz -> TissueMask.detect(dz.slide(), TissueOptions.defaults()));
                 BufferedImage rgba = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_INT_ARGB);
                 for (int y = 0; y < mask.height(); y++) {
                     for (int x = 0; x < mask.width(); x++) {
@@ -228,12 +240,9 @@ public final class SlidesApi {
 
     /** Whether the run's --slides named this file or a folder holding it. */
     private static boolean stagedFrom(Run r, Path slide) {
-        Object given = r.config().get("slides");
-        List<?> list = given instanceof List<?> l ? l : given == null ? List.of() : List.of(given);
-        Path work = r.workDir() == null ? Path.of("") : Path.of(r.workDir());
-        for (Object o : list) {
+        for (Path given : RunPaths.option(r, "slides")) {
             try {
-                Path p = work.resolve(o.toString()).toRealPath();
+                Path p = given.toRealPath();
                 if (slide.equals(p) || slide.startsWith(p)) return true;
             } catch (IOException e) {
                 // moved away: not this slide's staging

@@ -50,11 +50,7 @@ public final class StagesApi {
 
     /** The folder a staging run wrote its report to (its --out, against the folder it ran in). */
     static Optional<Path> outDir(Run r) {
-        Object out = r.config().get("out");
-        if (out == null) return Optional.empty();
-        Path work = r.workDir() == null ? Path.of("") : Path.of(r.workDir());
-        Path p = work.resolve(out.toString()).normalize();
-        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        return RunPaths.option(r, "out").stream().filter(Files::isDirectory).findFirst();
     }
 
     private void stage(Context ctx) {
@@ -67,10 +63,8 @@ public final class StagesApi {
         if (!Files.isRegularFile(csv)) throw new NotFoundResponse("staging run " + run.id() + ": " + csv + " is missing");
         StageTable predicted = StageTable.read(csv);
         StageTable truth = null;
-        Object truthFile = run.config().get("truth");
         List<String> notes = new ArrayList<>();
-        if (truthFile != null) {
-            Path t = (run.workDir() == null ? Path.of("") : Path.of(run.workDir())).resolve(truthFile.toString());
+        for (Path t : RunPaths.option(run, "truth")) {
             try {
                 truth = StageTable.read(t);
             } catch (UserException e) {
@@ -139,11 +133,7 @@ public final class StagesApi {
     /** The files the run staged, by file name, as far as they can still be found. */
     private static Map<String, Path> slideFiles(Run r) {
         Map<String, Path> byName = new LinkedHashMap<>();
-        Object given = r.config().get("slides");
-        List<?> list = given instanceof List<?> l ? l : given == null ? List.of() : List.of(given);
-        Path work = r.workDir() == null ? Path.of("") : Path.of(r.workDir());
-        for (Object o : list) {
-            Path p = work.resolve(o.toString()).normalize();
+        for (Path p : RunPaths.option(r, "slides")) {
             if (Files.isRegularFile(p)) byName.put(p.getFileName().toString(), p);
             else if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
