@@ -1,0 +1,15 @@
+package io.histoscale.search.space;
+
+/** Comparing parameter values as YAML and JSON give them: numbers by value, the rest by equality. */
+final class Values {
+
+    private Values() {
+    }
+
+    static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+        }
+        return a != null && a.equals(b);
+    }
+}
