@@ -1,60 +1,60 @@
 package io.histoscale.model;
 
+import ai.djl.nn.Block;
 import io.histoscale.core.UserException;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The networks HistoScale builds itself, by {@code --model} name. */
-public enum Architecture {
-    /** Four conv-BN-ReLU-pool blocks and a linear classifier, ~0.4 M parameters: fast tests and smoke runs. */
-    SMALL("small", 16),
-    /** torchvision's ResNet-18: basic blocks [2, 2, 2, 2]. */
-    RESNET18("resnet18", 32),
-    /** torchvision's ResNet-34: basic blocks [3, 4, 6, 3]. */
-    RESNET34("resnet34", 32),
-    /** torchvision's ResNet-50: bottleneck blocks [3, 4, 6, 3]. */
-    RESNET50("resnet50", 32);
+/**
+ * A network HistoScale builds itself, named by the {@code model} setting ({@code --model}): one of the
+ * {@link NamedArchitecture named networks} or a member of the searchable {@link CnnArchitecture CNN family}.
+ *
+ * <p>Implementations are immutable values; two equal architectures build the same layers. Their
+ * {@link #toString()} is their {@link #cliName()}.
+ */
+public interface Architecture {
 
-    private final String cliName;
-    private final int minInputSize;
+    /** Four conv-BN-ReLU-pool blocks; see {@link NamedArchitecture#SMALL}. */
+    Architecture SMALL = NamedArchitecture.SMALL;
+    /** torchvision's ResNet-18; see {@link NamedArchitecture#RESNET18}. */
+    Architecture RESNET18 = NamedArchitecture.RESNET18;
+    /** torchvision's ResNet-34; see {@link NamedArchitecture#RESNET34}. */
+    Architecture RESNET34 = NamedArchitecture.RESNET34;
+    /** torchvision's ResNet-50; see {@link NamedArchitecture#RESNET50}. */
+    Architecture RESNET50 = NamedArchitecture.RESNET50;
 
-    Architecture(String cliName, int minInputSize) {
-        this.cliName = cliName;
-        this.minInputSize = minInputSize;
-    }
+    /** The {@code --model} name, which {@link #fromName} maps back to an equal architecture. */
+    String cliName();
+
+    /** The smallest square input the network's down-sampling leaves at least one pixel of. */
+    int minInputSize();
+
+    /** A new, uninitialised network with {@code numClasses} outputs (logits). */
+    Block build(int numClasses);
 
     /**
-     * The architecture a {@code --model} value names.
+     * The architecture a {@code --model} value names: a named network (case-insensitive), else a CNN family
+     * genome ({@code cnn-s4-b1-w1.00-k3-plain}; see {@link CnnArchitecture#fromName}).
      *
-     * @throws UserException for an unknown name
+     * @throws UserException keyed {@code model} for an unknown name or a bad genome
      */
-    public static Architecture fromName(String name) {
-        for (Architecture a : values()) {
-            if (a.cliName.equalsIgnoreCase(name == null ? "" : name.trim())) {
+    static Architecture fromName(String name) {
+        String trimmed = name == null ? "" : name.trim();
+        for (NamedArchitecture a : NamedArchitecture.values()) {
+            if (a.cliName().equalsIgnoreCase(trimmed)) {
                 return a;
             }
+        }
+        if (CnnArchitecture.isFamilyName(trimmed)) {
+            return CnnArchitecture.fromName(trimmed);
         }
         throw UserException.forKey("model", "'" + name + "': expected one of " + names());
     }
 
-    /** All names {@link #fromName} accepts, comma-separated. */
-    public static String names() {
-        return Arrays.stream(values()).map(Architecture::cliName).collect(Collectors.joining(", "));
-    }
-
-    /** The {@code --model} name. */
-    public String cliName() {
-        return cliName;
-    }
-
-    /** The smallest square input the network's down-sampling leaves at least one pixel of. */
-    public int minInputSize() {
-        return minInputSize;
-    }
-
-    @Override
-    public String toString() {
-        return cliName;
+    /** All names {@link #fromName} accepts: the named networks, then the CNN family's syntax. */
+    static String names() {
+        return Arrays.stream(NamedArchitecture.values()).map(NamedArchitecture::cliName)
+                .collect(Collectors.joining(", ")) + " or a CNN genome " + CnnArchitecture.SYNTAX;
     }
 }

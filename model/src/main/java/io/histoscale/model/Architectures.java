@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.XavierInitializer;
 
@@ -32,14 +33,9 @@ public final class Architectures {
     private Architectures() {
     }
 
-    /** The network an architecture names, with {@code numClasses} outputs (logits). */
+    /** The network an architecture names, with {@code numClasses} outputs (logits): {@code architecture.build}. */
     public static Block build(Architecture architecture, int numClasses) {
-        return switch (architecture) {
-            case SMALL -> small(numClasses);
-            case RESNET18 -> resnet(new int[] {2, 2, 2, 2}, false, numClasses);
-            case RESNET34 -> resnet(new int[] {3, 4, 6, 3}, false, numClasses);
-            case RESNET50 -> resnet(new int[] {3, 4, 6, 3}, true, numClasses);
-        };
+        return architecture.build(numClasses);
     }
 
     /** Four conv3x3-BN-ReLU-maxpool2 blocks (32, 64, 128, 256 channels), global average pooling, linear. */
@@ -82,11 +78,25 @@ public final class Architectures {
     }
 
     private static SequentialBlock head(SequentialBlock features, int numClasses) {
-        Linear classifier = Linear.builder().setUnits(numClasses).build();
+        return head(features, numClasses, 0);
+    }
+
+    /** Global average pooling, dropout with probability {@code dropout} when it is positive, a linear layer. */
+    static SequentialBlock head(SequentialBlock features, int numClasses, double dropout) {
+        features.add(Pool.globalAvgPool2dBlock());
+        if (dropout > 0) {
+            features.add(Dropout.builder().optRate((float) dropout).build());
+        }
+        return features.add(linear(numClasses));
+    }
+
+    /** A linear layer with torch.nn.Linear's default weights. */
+    static Linear linear(int units) {
+        Linear linear = Linear.builder().setUnits(units).build();
         // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), torch.nn.Linear's default
-        classifier.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+        linear.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.IN, 1), Parameter.Type.WEIGHT);
-        return features.add(Pool.globalAvgPool2dBlock()).add(classifier);
+        return linear;
     }
 
     private static Block basicBranch(int width, int stride) {
@@ -102,23 +112,39 @@ public final class Architectures {
                 .add(conv(width * 4, 1, 1)).add(batchNorm());
     }
 
-    private static Block projection(int channels, int stride) {
+    static Block projection(int channels, int stride) {
         return new SequentialBlock().add(conv(channels, 1, stride)).add(batchNorm());
     }
 
     /** relu(branch(x) + shortcut(x)); the sum is taken in place on the branch output, as torchvision does. */
-    private static Block residual(Block branch, Block shortcut) {
+    static Block residual(Block branch, Block shortcut) {
         return new ParallelBlock(outputs -> new NDList(Activation.relu(
                 outputs.get(0).singletonOrThrow().addi(outputs.get(1).singletonOrThrow()))),
                 List.of(branch, shortcut));
     }
 
-    private static Conv2d conv(int filters, int kernel, int stride) {
+    /** branch(x) + x, with no activation after the sum (MobileNetV2's linear bottleneck); taken in place. */
+    static Block identitySum(Block branch) {
+        return new ParallelBlock(outputs -> new NDList(
+                outputs.get(0).singletonOrThrow().addi(outputs.get(1).singletonOrThrow())),
+                List.of(branch, Blocks.identityBlock()));
+    }
+
+    static Conv2d conv(int filters, int kernel, int stride) {
+        return conv(filters, kernel, stride, 1);
+    }
+
+    /**
+     * A bias-free {@code kernel x kernel} convolution with "same" padding, Kaiming-normal (fan-out) weights;
+     * {@code groups} equal to the input channels makes it depthwise.
+     */
+    static Conv2d conv(int filters, int kernel, int stride, int groups) {
         Conv2d conv = Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optGroups(groups)
                 .optBias(false)
                 .build();
         // N(0, 2 / fan_out): torchvision's kaiming_normal_(mode="fan_out", nonlinearity="relu")
@@ -127,7 +153,7 @@ public final class Architectures {
         return conv;
     }
 
-    private static Block batchNorm() {
+    static Block batchNorm() {
         return new BatchNorm2d();
     }
 }

@@ -55,7 +55,7 @@ public final class ModelSpec {
 
     /** A new, uninitialised network. */
     public Block newBlock() {
-        return Architectures.build(architecture, numClasses);
+        return architecture.build(numClasses);
     }
 
     /**

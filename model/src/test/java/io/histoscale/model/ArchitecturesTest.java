@@ -44,7 +44,7 @@ class ArchitecturesTest {
     @Test
     void badSpecsAreRefused() {
         assertThatThrownBy(() -> spec("vgg16", 2)).isInstanceOf(UserException.class)
-                .hasMessageContaining("expected one of small, resnet18, resnet34, resnet50");
+                .hasMessageContaining("expected one of small, resnet18, resnet34, resnet50 or a CNN genome");
         assertThatThrownBy(() -> spec("resnet18", 1)).isInstanceOf(UserException.class)
                 .hasMessageContaining("at least 2 classes");
         assertThatThrownBy(() -> ModelSpec.builder().setArchitecture("resnet50").setNumClasses(2).optInputSize(16)
