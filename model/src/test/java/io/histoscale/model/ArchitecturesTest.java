@@ -26,7 +26,7 @@ class ArchitecturesTest {
     @Test
     void smallNetworkIsSmall() {
         assertThat(spec("small", 2).parameterCount()).isEqualTo(389_410L);
-        assertThat(spec("small", 2).describe()).isEqualTo("small: 389,410 parameters, 2 classes, 3x96x96 input");
+        assertThat(spec("small", 2).describe()).isEqualTo("small: 389,410 parameters, 135.4 M MACs, 2 classes, 3x96x96 input");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Networks built from genomes: parameter counts by hand, forward passes, input sizes. */
+/** Networks built from genomes: parameter counts and MACs by hand, forward passes, input sizes. */
 class CnnNetworkTest {
 
     @Test
@@ -43,6 +43,15 @@ class CnnNetworkTest {
                     .optInputSize(genome.minInputSize()).build();
             assertThat(spec.parameterCount()).as(genome.cliName()).isEqualTo(genome.parameterCount(3));
         }
+    }
+
+    @Test
+    void macsCountConvolutionsByTheirGroupsAndLinearLayers() {
+        // stem 32*32*8*3*9 = 221,184; conv stride 2: 16*16*8*8*9 = 147,456; linear 8*2
+        assertThat(spec("cnn-s1-b1-w0.50-k3-plain", 32).flops()).isEqualTo(368_656L);
+        // stem 221,184; expand 32*32*16*8 = 131,072; depthwise 16*16*16*9 = 36,864; project 16*16*8*16 = 32,768;
+        // SE 8*2 + 2*8 = 32; linear 16
+        assertThat(spec("cnn-s1-b1-w0.50-k3-inverted-e2-se", 32).flops()).isEqualTo(421_936L);
     }
 
     @Test
@@ -81,6 +90,12 @@ class CnnNetworkTest {
         assertThatThrownBy(() -> spec("cnn-s6-b1-w0.25-k3-plain", 32)).isInstanceOf(UserException.class)
                 .hasMessage("input_size 32: cnn-s6-b1-w0.25-k3-plain needs patches of at least 64 pixels");
         assertThat(spec("cnn-s6-b1-w0.25-k3-plain", 64).architecture().minInputSize()).isEqualTo(64);
+    }
+
+    @Test
+    void describeNamesTheGenome() {
+        assertThat(spec("cnn-s1-b1-w0.50-k3-plain", 32).describe())
+                .isEqualTo("cnn-s1-b1-w0.50-k3-plain: 842 parameters, 368,656 MACs, 2 classes, 3x32x32 input");
     }
 
     private static void assertParameters(String name, int classes, long expected) {
