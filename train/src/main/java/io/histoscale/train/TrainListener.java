@@ -27,4 +27,12 @@ public interface TrainListener {
     /** An epoch finished; its metrics are in metrics.jsonl. */
     default void epochFinished(EpochMetrics metrics) {
     }
+
+    /**
+     * Asked after each epoch but the last (after {@link #epochFinished}): whether to train on. A model search's
+     * scheduler answers false to stop a poor trial; the run then ends as if validation had stopped improving.
+     */
+    default boolean keepGoing(EpochMetrics metrics) {
+        return true;
+    }
 }

@@ -219,6 +219,10 @@ final class Trainer {
                 }
                 countEpochTime(p);
                 finishEpoch(p, step, metrics, lr, p.globalStep >= endStep);
+                if (!p.finished && !listener.keepGoing(p.history.get(p.history.size() - 1))) {
+                    p.finished = true;
+                    p.stoppedEarly = true;
+                }
             }
             Metrics best = p.bestEpoch > 0 ? historyOf(p, p.bestEpoch).val() : null;
             return new Summary(List.copyOf(p.history), p.bestEpoch, best, p.stoppedEarly, segmentSteps,
