@@ -26,18 +26,18 @@ public final class SearchSpace {
         Map<String, Param> named = new LinkedHashMap<>();
         for (Param p : params) {
             if (named.put(p.name(), p) != null) {
-                throw UserException.forKey(p.name(), "given twice: give each parameter once");
+                throw Values.bad(p.name(), "given twice: give each parameter once");
             }
         }
         for (Param p : params) {
             Condition c = p.condition();
             if (c != null && !named.containsKey(c.parent())) {
-                throw UserException.forKey(p.name(), "its condition names '" + c.parent()
+                throw Values.bad(p.name(), "its condition names '" + c.parent()
                         + "', which is not a parameter of the space: define " + c.parent() + " or drop the condition");
             }
             if (c != null && !(named.get(c.parent()) instanceof CategoricalParam)
                     && !(named.get(c.parent()) instanceof FixedParam)) {
-                throw UserException.forKey(p.name(), "its condition's parent '" + c.parent()
+                throw Values.bad(p.name(), "its condition's parent '" + c.parent()
                         + "' is a range: a condition needs a categorical (or fixed) parent");
             }
         }
@@ -56,7 +56,7 @@ public final class SearchSpace {
             return;
         }
         if (Boolean.FALSE.equals(state)) {
-            throw UserException.forKey(p.name(), "its conditions form a cycle: a parameter cannot depend on itself");
+            throw Values.bad(p.name(), "its conditions form a cycle: a parameter cannot depend on itself");
         }
         visiting.put(p.name(), false);
         if (p.condition() != null) {

@@ -46,19 +46,19 @@ public final class SpaceFile {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_BYTES) {
-                throw UserException.forKey("space", file + ": " + Files.size(file) + " bytes is too large for a search"
+                throw new UserException(file + ": " + Files.size(file) + " bytes is too large for a search"
                         + " space (at most " + MAX_BYTES + ")");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw UserException.forKey("space", file + ": no such file; give the search space's YAML file");
+            throw new UserException(file + ": no such file; give the search space's YAML file");
         } catch (IOException e) {
-            throw UserException.forKey("space", file + ": cannot read it: " + e.getMessage());
+            throw new UserException(file + ": cannot read it: " + e.getMessage());
         }
         try {
             return parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (UserException e) {
-            throw UserException.forKey("space", file + ": " + e.getMessage());
+            throw new UserException(file + ": " + e.getMessage());
         }
     }
 
@@ -88,10 +88,10 @@ public final class SpaceFile {
         }
         String type = n.path("type").asText("");
         if (type.isEmpty()) {
-            throw UserException.forKey(name, "no type: give type: float, int, categorical or fixed");
+            throw Values.bad(name, "no type: give type: float, int, categorical or fixed");
         }
         if (!TYPES.contains(type)) {
-            throw UserException.forKey(name, "unknown type '" + type + "': give float, int, categorical or fixed");
+            throw Values.bad(name, "unknown type '" + type + "': give float, int, categorical or fixed");
         }
         Set<String> allowed = switch (type) {
             case "float", "int" -> Set.of("type", "low", "high", "log", "step", "when");
@@ -101,7 +101,7 @@ public final class SpaceFile {
         for (Iterator<String> keys = n.fieldNames(); keys.hasNext(); ) {
             String k = keys.next();
             if (!allowed.contains(k)) {
-                throw UserException.forKey(name, "unknown key '" + k + "' for a " + type + " parameter: give "
+                throw Values.bad(name, "unknown key '" + k + "' for a " + type + " parameter: give "
                         + new java.util.TreeSet<>(allowed));
             }
         }
@@ -110,7 +110,7 @@ public final class SpaceFile {
             case "float", "int" -> range(name, type, n, when);
             case "categorical" -> categorical(name, n, when);
             default -> {
-                if (!n.has("value")) throw UserException.forKey(name, "a fixed parameter needs value: V");
+                if (!n.has("value")) throw Values.bad(name, "a fixed parameter needs value: V");
                 yield new FixedParam(name, scalar(name, n.get("value")), when);
             }
         };
@@ -123,22 +123,22 @@ public final class SpaceFile {
         boolean integer = type.equals("int");
         double step = n.has("step") ? number(name, n, "step") : integer ? 1 : 0;
         if (!(low < high)) {
-            throw UserException.forKey(name, (low == high ? "empty" : "inverted") + " range [" + fmt(low) + ", "
+            throw Values.bad(name, (low == high ? "empty" : "inverted") + " range [" + fmt(low) + ", "
                     + fmt(high) + "]: give low < high (or a fixed value)");
         }
         if (log && low <= 0) {
-            throw UserException.forKey(name, "a log range needs low > 0, not " + fmt(low));
+            throw Values.bad(name, "a log range needs low > 0, not " + fmt(low));
         }
         if (step < 0 || (integer && (step < 1 || step != Math.rint(step)))) {
-            throw UserException.forKey(name, "step " + fmt(step) + ": give a positive " + (integer ? "whole " : "")
+            throw Values.bad(name, "step " + fmt(step) + ": give a positive " + (integer ? "whole " : "")
                     + "number");
         }
         if (step > 0 && step > high - low) {
-            throw UserException.forKey(name, "step " + fmt(step) + " is larger than the range [" + fmt(low) + ", "
+            throw Values.bad(name, "step " + fmt(step) + " is larger than the range [" + fmt(low) + ", "
                     + fmt(high) + "]");
         }
         if (integer && (low != Math.rint(low) || high != Math.rint(high))) {
-            throw UserException.forKey(name, "an int range needs whole bounds, not [" + fmt(low) + ", " + fmt(high)
+            throw Values.bad(name, "an int range needs whole bounds, not [" + fmt(low) + ", " + fmt(high)
                     + "]");
         }
         return integer ? new IntParam(name, low, high, log, step, when) : new FloatParam(name, low, high, log, step, when);
@@ -147,13 +147,13 @@ public final class SpaceFile {
     private static Param categorical(String name, JsonNode n, Condition when) {
         JsonNode choices = n.get("choices");
         if (choices == null || !choices.isArray() || choices.isEmpty()) {
-            throw UserException.forKey(name, "a categorical parameter needs choices: [A, B, ...]");
+            throw Values.bad(name, "a categorical parameter needs choices: [A, B, ...]");
         }
         List<Object> values = new ArrayList<>();
         for (JsonNode c : choices) {
             Object v = scalar(name, c);
             for (Object seen : values) {
-                if (Values.same(seen, v)) throw UserException.forKey(name, "choice " + v + " given twice");
+                if (Values.same(seen, v)) throw Values.bad(name, "choice " + v + " given twice");
             }
             values.add(v);
         }
@@ -165,7 +165,7 @@ public final class SpaceFile {
             return null;
         }
         if (!when.isObject() || when.size() != 1) {
-            throw UserException.forKey(name, "when: give one parent and its values, e.g. when: {optimizer: [sgd]}");
+            throw Values.bad(name, "when: give one parent and its values, e.g. when: {optimizer: [sgd]}");
         }
         Map.Entry<String, JsonNode> e = when.fields().next();
         List<Object> values = new ArrayList<>();
@@ -175,7 +175,7 @@ public final class SpaceFile {
             values.add(scalar(name, e.getValue()));
         }
         if (values.isEmpty()) {
-            throw UserException.forKey(name, "when: " + e.getKey() + " lists no values");
+            throw Values.bad(name, "when: " + e.getKey() + " lists no values");
         }
         return new Condition(e.getKey(), values);
     }
@@ -183,7 +183,7 @@ public final class SpaceFile {
     private static double number(String name, JsonNode n, String key) {
         JsonNode v = n.get(key);
         if (v == null) {
-            throw UserException.forKey(name, "missing " + key + ": a range needs low and high");
+            throw Values.bad(name, "missing " + key + ": a range needs low and high");
         }
         if (v.isNumber()) {
             return v.doubleValue();
@@ -195,7 +195,7 @@ public final class SpaceFile {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw UserException.forKey(name, key + " '" + v.asText() + "' is not a number");
+        throw Values.bad(name, key + " '" + v.asText() + "' is not a number");
     }
 
     private static Object scalar(String name, JsonNode v) {
@@ -203,7 +203,7 @@ public final class SpaceFile {
         if (v.isNumber()) return v.doubleValue();
         if (v.isBoolean()) return v.booleanValue();
         if (v.isTextual()) return v.textValue();
-        throw UserException.forKey(name, "'" + v + "' is not a number, text or true/false");
+        throw Values.bad(name, "'" + v + "' is not a number, text or true/false");
     }
 
     private static String fmt(double d) {

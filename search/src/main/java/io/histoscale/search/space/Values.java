@@ -6,6 +6,11 @@ final class Values {
     private Values() {
     }
 
+    /** A mistake about parameter {@code name}: {@code name: detail}, keyed by the name. */
+    static io.histoscale.core.UserException bad(String name, String detail) {
+        return io.histoscale.core.UserException.about(name, name + ": " + detail, null);
+    }
+
     static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
