@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 StageCommand.class,
                 BenchCommand.class,
                 RunsCommand.class,
+                SearchCommand.class,
                 WatchCommand.class,
                 io.histoscale.cli.federation.PkiCommand.class,
                 io.histoscale.cli.federation.SiteCommand.class,
