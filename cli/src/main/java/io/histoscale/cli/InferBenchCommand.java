@@ -20,7 +20,7 @@ final class InferBenchCommand implements Callable<Integer> {
     @Option(names = "--slide", description = "Slide to predict.")
     Path slide;
 
-    @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34, resnet50 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34, resnet50 or a CNN genome such as cnn-s4-b2-w1.00-k3-residual-se (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--size", defaultValue = "224", description = "Patch side in pixels (default ${DEFAULT-VALUE}).")

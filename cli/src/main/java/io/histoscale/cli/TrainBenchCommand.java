@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", description = {"Training images per second: HistoScale (DJL/libtorch) vs Debian's python3-torch.",
         "Both run the identical architecture, batch, input size, optimizer and thread count in the same run."})
 final class TrainBenchCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34, resnet50 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "resnet18", description = "small, resnet18, resnet34, resnet50 or a CNN genome such as cnn-s4-b2-w1.00-k3-residual-se (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")

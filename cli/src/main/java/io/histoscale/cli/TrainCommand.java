@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer>, Submittable {
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder (with its own configuration; --data only if the data moved).")
     Path resume;
 
-    @Option(names = "--model", description = "small, resnet18, resnet34 or resnet50 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "small, resnet18, resnet34, resnet50 or a CNN genome such as cnn-s4-b2-w1.00-k3-residual-se (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", description = "Epochs at most (default ${DEFAULT-VALUE}).")

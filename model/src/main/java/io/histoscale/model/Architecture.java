@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
  *
  * <p>Implementations are immutable values; two equal architectures build the same layers. Their
  * {@link #toString()} is their {@link #cliName()}.
+ *
+ * <p>Keep this interface free of default methods: with one, initialising {@link NamedArchitecture} first would
+ * initialise this interface, whose constants would then read the enum's constants before they are set (null).
  */
 public interface Architecture {
 

@@ -13,10 +13,12 @@ import ai.djl.nn.core.Linear;
  *
  * <p>Counted: convolutions ({@code output pixels x filters x input channels / groups x kernel area}, so a
  * depthwise convolution costs {@code output pixels x channels x kernel area}) and linear layers ({@code inputs x
- * units} per position). Not counted: biases, batch norm, activations, pooling, element-wise sums and products;
- * this is the convention of torchvision's and ptflops' "GMACs" (ResNet-18 at 224x224: 1.82 G). The walk follows
- * {@link SequentialBlock} (children in turn) and {@link ParallelBlock} (children on the same input); any other
- * block is a leaf, and a leaf with children is refused.
+ * units} per position). Not counted: biases, batch norm, activations, pooling, element-wise sums and products.
+ * This is torchvision's convention (the "GFLOPS" of its model table: at 224x224, ResNet-18 1.81 G, ResNet-50
+ * 4.09 G); ptflops also counts batch norm, activations and pooling and gives ResNet-18 1.82 G.
+ *
+ * <p>The walk follows {@link SequentialBlock} (children in turn) and {@link ParallelBlock} (children on the same
+ * input); any other block is a leaf, and a leaf with children is refused.
  */
 public final class Macs {
 

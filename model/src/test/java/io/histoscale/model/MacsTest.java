@@ -9,9 +9,12 @@ import static org.assertj.core.api.Assertions.within;
 class MacsTest {
 
     @Test
-    void resnet18At224IsTorchvisions182GMacs() {
+    void resnetsAt224HaveTorchvisionsGMacs() {
         long macs = ModelSpec.builder().setArchitecture("resnet18").setNumClasses(1000).build().flops();
         assertThat((double) macs).isCloseTo(1.82e9, within(0.01 * 1.82e9));
+        assertThat(macs).isEqualTo(1_814_073_344L);
+        assertThat(ModelSpec.builder().setArchitecture("resnet50").setNumClasses(1000).build().flops())
+                .isEqualTo(4_089_184_256L);
     }
 
     @Test
