@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
                 ParallelBench.Allreduce.class,
                 ParallelBench.Scaling.class,
                 io.histoscale.cli.federation.FederateBenchCommand.class,
-                TrainBenchCommand.class
+                TrainBenchCommand.class,
+                SearchBenchCommand.class
         })
 final class BenchCommand extends CommandGroup {
 
