@@ -52,10 +52,16 @@ final class SearchCommand extends CommandGroup {
                 description = "Workers training trials at once (default ${DEFAULT-VALUE}).")
         int workers;
 
-        @Option(names = "--executor", defaultValue = Search.IN_PROCESS, order = 21,
-                description = "Where workers run: in-process (threads of this command), local (child processes) or "
-                        + "slurm (one array job of --workers tasks pulling trials from the study). Default ${DEFAULT-VALUE}.")
+        @Option(names = "--executor", order = 21,
+                description = "Where workers run: in-process (one worker, in this command), local (child processes) "
+                        + "or slurm (one array job of --workers tasks pulling trials from the study). Default: "
+                        + "in-process for one worker, local for more.")
         String executor;
+
+        /** The executor asked for, or the default for the number of workers. */
+        String executor() {
+            return executor != null ? executor : workers == 1 ? Search.IN_PROCESS : "local";
+        }
 
         @Option(names = "--detach", order = 22, description = "With local or slurm: submit the workers and return.")
         boolean detach;
@@ -77,10 +83,15 @@ final class SearchCommand extends CommandGroup {
 
         Search.Launch launch() {
             if (workers < 1) throw new UserException("--workers " + workers + ": give at least 1");
-            if (detach && Search.IN_PROCESS.equals(executor)) {
+            if (detach && Search.IN_PROCESS.equals(executor())) {
                 throw new UserException("--detach needs --executor local or slurm");
             }
-            return new Search.Launch(workers, executor, Resources.builder().optPartition(partition).optTime(time)
+            if (workers > 1 && Search.IN_PROCESS.equals(executor())) {
+                // DJL records gradients with one recorder per process: two trainings in one process cannot overlap
+                throw new UserException("--executor in-process runs one worker; for --workers " + workers
+                        + " give --executor local (child processes) or slurm");
+            }
+            return new Search.Launch(workers, executor(), Resources.builder().optPartition(partition).optTime(time)
                     .optCpus(cpus).optGpus(gpus).optMemory(memory).build(), CliCommand.javaCommand(), detach,
                     TrainCommand.codeVersion());
         }
@@ -167,7 +178,7 @@ final class SearchCommand extends CommandGroup {
             training.forEach((k, v) -> settings.put(k, v));
             if (!settings.containsKey("threads")) {
                 int cores = cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors();
-                settings.put("threads", Math.max(1, Search.IN_PROCESS.equals(executor) || "local".equals(executor)
+                settings.put("threads", Math.max(1, Search.IN_PROCESS.equals(executor()) || "local".equals(executor())
                         ? cores / workers : cores));
             }
             if (!settings.containsKey("workers")) settings.put("workers", 1);
@@ -260,7 +271,7 @@ final class SearchCommand extends CommandGroup {
                 o.put("config", s.config());
                 o.put("by_state", s.byState());
                 o.put("epochs", s.epochs());
-                o.put("best", s.best());
+                o.put("best", s.best() == null ? null : trialJson(s.best()));
                 o.put("trials", s.trials().stream().map(SearchCommand::trialJson).toList());
                 System.out.println(Json.line(o));
                 return 0;
@@ -290,6 +301,8 @@ final class SearchCommand extends CommandGroup {
         o.put("params", t.params());
         o.put("run", t.runId());
         o.put("attempts", t.attempts());
+        o.put("started", t.startedAt() == null ? null : t.startedAt().toString());
+        o.put("ended", t.endedAt() == null ? null : t.endedAt().toString());
         o.put("reported", t.reported());
         o.put("message", t.message());
         return o;

@@ -1,9 +1,11 @@
 package io.histoscale.model;
 
 import ai.djl.nn.Activation;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.pooling.Pool;
 
 import static io.histoscale.model.Architectures.batchNorm;
 import static io.histoscale.model.Architectures.conv;
@@ -39,7 +41,7 @@ final class CnnNetwork {
                     new SequentialBlock()
                             .add(conv(out, k, stride)).add(batchNorm()).add(Activation.reluBlock())
                             .add(conv(out, k, 1)).add(batchNorm()).add(se(a, out)),
-                    stride != 1 || in != out ? Architectures.projection(out, stride) : Blocks.identityBlock());
+                    shortcut(in, out, stride));
             case INVERTED -> {
                 int hidden = in * a.expansion();
                 Block branch = new SequentialBlock()
@@ -49,6 +51,24 @@ final class CnnNetwork {
                 yield stride == 1 && in == out ? Architectures.identitySum(branch) : branch;
             }
         };
+    }
+
+    /**
+     * The residual block's shortcut where the shape changes: ResNet-D's (He et al. 2019, "Bag of Tricks"): 2x2
+     * average pooling (ceil mode, padding not counted, so odd sides match the branch) then a 1x1 convolution and batch
+     * norm, instead of a 1x1 convolution of stride 2 that drops three pixels in four. It also keeps clear of a oneDNN
+     * fault: libtorch 2.7.1's AVX-512 backward pass of a 1x1 stride-2 convolution of 8 channels corrupts the heap.
+     */
+    private static Block shortcut(int in, int out, int stride) {
+        if (stride == 1 && in == out) {
+            return Blocks.identityBlock();
+        }
+        SequentialBlock s = new SequentialBlock();
+        if (stride != 1) {
+            s.add(Pool.avgPool2dBlock(new Shape(stride, stride), new Shape(stride, stride), new Shape(0, 0), true,
+                    false));
+        }
+        return s.add(conv(out, 1, 1)).add(batchNorm());
     }
 
     private static Block se(CnnArchitecture a, int channels) {

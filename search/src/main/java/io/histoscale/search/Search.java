@@ -18,9 +18,6 @@ import io.histoscale.train.DataSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -108,33 +105,17 @@ public final class Search {
         }
     }
 
+    /**
+     * One worker in this process. (DJL records gradients with one recorder per process, so two trainings cannot
+     * overlap in one: more workers are processes.)
+     */
     private static void runInProcess(Study study, Launch launch, Consumer<String> log) {
+        if (launch.workers() != 1) {
+            throw new io.histoscale.core.UserException(IN_PROCESS + " runs one worker; for " + launch.workers()
+                    + " give the executor local or slurm");
+        }
         TrialRunner runner = new TrainingTrial(study.config(), study.store().location(), launch.codeVersion());
-        if (launch.workers() == 1) {
-            new Worker(study, runner, WorkerId.current(0), log).run();
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(launch.workers());
-        try {
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int w = 0; w < launch.workers(); w++) {
-                int slot = w;
-                done.add(pool.submit(() -> new Worker(study, runner, WorkerId.current(slot), log).run()));
-            }
-            for (Future<Integer> f : done) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the workers ran", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        new Worker(study, runner, WorkerId.current(0), log).run();
     }
 
     private static void progress(Study study, int[] seen, Consumer<String> log) {
