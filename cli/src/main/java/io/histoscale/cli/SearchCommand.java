@@ -172,6 +172,11 @@ final class SearchCommand extends CommandGroup {
                 description = "Times a trial is handed out before it is FAILED for good (default ${DEFAULT-VALUE}).")
         int maxAttempts;
 
+        @Option(names = "--epoch-budget", defaultValue = "0", order = 15,
+                description = "Stop handing out trials once all trials together have trained this many epochs "
+                        + "(default 0: no budget, --trials decides).")
+        int epochBudget;
+
         @Override
         public Integer call() {
             Map<String, Object> settings = new LinkedHashMap<>();
@@ -203,7 +208,7 @@ final class SearchCommand extends CommandGroup {
             try {
                 config = new SearchConfig(study, spaceText, data.toAbsolutePath().normalize().toString(),
                         folder.toString(), metric, sampler, new LinkedHashMap<>(samplerOptions), scheduler,
-                        new LinkedHashMap<>(schedulerOptions), trials, seed, settings, heartbeat, maxAttempts);
+                        new LinkedHashMap<>(schedulerOptions), trials, seed, settings, heartbeat, maxAttempts, epochBudget);
             } catch (UserException e) {
                 throw e.key().isPresent() ? new UserException("--" + e.key().get().replace('_', '-') + " "
                         + e.detail(), e) : e;

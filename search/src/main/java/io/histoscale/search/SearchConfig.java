@@ -28,11 +28,13 @@ import java.util.Objects;
  *                          the space's values replace them
  * @param heartbeatSeconds  a RUNNING trial whose worker has not been heard of for this long is handed back
  * @param maxAttempts       how often a trial is handed out before it is FAILED for good
+ * @param epochBudget       no new trial is handed out once the trials have trained this many epochs in all (0: no
+ *                          budget; the study then ends with fewer than {@code trials} trials)
  */
 public record SearchConfig(String study, String space, String data, String out, String metric, String sampler,
                            Map<String, Object> samplerSettings, String scheduler, Map<String, Object> schedulerSettings,
                            int trials, long seed, Map<String, Object> training, double heartbeatSeconds,
-                           int maxAttempts) {
+                           int maxAttempts, int epochBudget) {
 
     /** The metrics a study may optimise, as the trials' epochs report them. */
     public static final java.util.List<String> METRICS = java.util.List.of("val_auc", "val_accuracy", "val_loss");
@@ -50,6 +52,9 @@ public record SearchConfig(String study, String space, String data, String out, 
         }
         if (!(heartbeatSeconds > 0)) {
             throw UserException.forKey("heartbeat", heartbeatSeconds + ": give a positive number of seconds");
+        }
+        if (epochBudget < 0) {
+            throw UserException.forKey("epoch_budget", epochBudget + ": give 0 (none) or more");
         }
         if (maxAttempts < 1) {
             throw UserException.forKey("max_attempts", maxAttempts + ": give at least 1");

@@ -38,7 +38,9 @@ public record StudySummary(SearchConfig config, List<Study.TrialView> trials, Ma
 
     /** Whether every trial the study asks for has ended. */
     public boolean done() {
-        return finished() >= config.trials();
+        boolean allEnded = finished() == trials.size() && count(TrialState.WAITING) == 0;
+        return finished() >= config.trials()
+                || config.epochBudget() > 0 && epochs >= config.epochBudget() && allEnded;
     }
 
     /** Trials with a value, best first (COMPLETE before PRUNED at equal value). */

@@ -128,7 +128,7 @@ public final class Study {
      * The next trial for {@code worker}: first, RUNNING trials whose worker is gone (no heartbeat for
      * {@link SearchConfig#heartbeatSeconds}, or a process of this host that no longer exists) are handed back (or
      * FAILED after {@link SearchConfig#maxAttempts}); then the lowest WAITING trial, else a new one while the study
-     * has fewer than {@link SearchConfig#trials} trials.
+     * has fewer than {@link SearchConfig#trials} trials and epochs are left in its {@link SearchConfig#epochBudget}.
      */
     public Claim claim(WorkerId worker) {
         return store.locked(name(), tx -> {
@@ -153,7 +153,9 @@ public final class Study {
                     return new Claim.Trial(new Ticket(t.number(), params(t), mine.attempts(), t.runId()));
                 }
             }
-            if (trials.size() < config.trials()) {
+            int spent = trials.stream().mapToInt(Studies.Trial::epochs).sum();
+            boolean budgetLeft = config.epochBudget() == 0 || spent < config.epochBudget();
+            if (trials.size() < config.trials() && budgetLeft) {
                 int number = trials.size();
                 Map<String, Object> params = sampler.ask(space, observations(trials, tx.values()),
                         new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + number));

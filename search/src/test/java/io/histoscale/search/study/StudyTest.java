@@ -38,7 +38,7 @@ class StudyTest {
 
     SearchConfig config(String name, int trials, String scheduler) {
         return new SearchConfig(name, SPACE, dir.resolve("data").toString(), dir.resolve("out").toString(), "val_auc",
-                "random", Map.of(), scheduler, Map.of(), trials, 7, Map.of(), 2.0, 2);
+                "random", Map.of(), scheduler, Map.of(), trials, 7, Map.of(), 2.0, 2, 0);
     }
 
     /** AUC rises with the epochs towards a ceiling set by how far log10(lr) is from -2.5. */
