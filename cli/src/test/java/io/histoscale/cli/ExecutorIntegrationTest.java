@@ -72,7 +72,7 @@ class ExecutorIntegrationTest {
     @BeforeAll
     static void cohortAndCluster() throws IOException {
         if (LocalSlurm.whyUnavailable() == null) slurm = LocalSlurm.start();
-        System.setProperty("histoscale.classpath", frozenClasspath());
+        System.setProperty("histoscale.classpath", FrozenClasspath.copy(shared));
         cohort = shared.resolve("cohort");
         Result synth = run("synth", "cohort", "--out", cohort.toString(), "--patients", "2", "--slides-per-patient", "3",
                 "--size-mm", "3.8", "--mpp", "2", "--threads", "2");
@@ -91,40 +91,6 @@ class ExecutorIntegrationTest {
     static void stopCluster() {
         System.clearProperty("histoscale.classpath");
         if (slurm != null) slurm.close();
-    }
-
-    /**
-     * The test class path for jobs, with this project's classes and jars copied: a build of this checkout running
-     * meanwhile (another module's install, an IDE) rewrites them under a queued job.
-     */
-    private static String frozenClasspath() throws IOException {
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                .split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (!Files.isDirectory(p)) {
-                // This project's own jars are re-installed by builds of other modules; the rest never change.
-                if (!entry.contains("/io/histoscale/")) {
-                    entries.add(entry);
-                } else {
-                    Path copy = Files.createDirectories(shared.resolve("jars")).resolve(p.getFileName());
-                    Files.copy(p, copy);
-                    entries.add(copy.toString());
-                }
-                continue;
-            }
-            Path copy = shared.resolve("classes-" + n++);
-            try (var files = Files.walk(p)) {
-                for (Path f : files.toList()) {
-                    Path target = copy.resolve(p.relativize(f).toString());
-                    if (Files.isDirectory(f)) Files.createDirectories(target);
-                    else Files.copy(f, target);
-                }
-            }
-            entries.add(copy.toString());
-        }
-        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static List<String> tileArgs(Path store, Path registry) {
