@@ -187,6 +187,7 @@ final class SearchCommand extends CommandGroup {
                         ? cores / workers : cores));
             }
             if (!settings.containsKey("workers")) settings.put("workers", 1);
+            if (gpus > 0 && !settings.containsKey("device")) settings.put("device", "gpu"); // the jobs' GPUs, used
             String spaceText;
             try {
                 spaceText = Files.readString(space);
