@@ -302,7 +302,7 @@ public final class StudyPlots {
             }
         }
         g.setStroke(new BasicStroke(1f));
-        int ly = HEIGHT - 30;
+        int ly = HEIGHT - 14;
         legendDot(g, box.x, ly, BLUE, true, String.format(Locale.ROOT, "COMPLETE (%d)", s.count(TrialState.COMPLETE)));
         legendDot(g, box.x + 150, ly, GREY, false, String.format(Locale.ROOT, "PRUNED, last value (%d)",
                 s.count(TrialState.PRUNED)));
@@ -389,7 +389,8 @@ public final class StudyPlots {
             g.drawString(fmt(top), bx + 22, box.y + 5);
             g.drawString(fmt(bottom), bx + 22, box.y + box.h + 5);
         }
-        g.drawString(c.metric() + " (best on top)", bx - 40, box.y - 10);
+        String barLabel = c.metric() + ", best on top";
+        g.drawString(barLabel, Math.min(bx - 20, WIDTH - 8 - g.getFontMetrics().stringWidth(barLabel)), box.y - 12);
         cv.save(file);
     }
 
@@ -484,7 +485,7 @@ public final class StudyPlots {
             int lx = Math.min(x + 8, box.x + box.w - w - 4);
             g.drawString(label, Math.max(box.x + 4, lx), y - 8 - (i % 2) * 14);
         }
-        int ly = HEIGHT - 30;
+        int ly = HEIGHT - 14;
         legendDot(g, box.x, ly, BLUE, true, "COMPLETE");
         legendDot(g, box.x + 120, ly, GREY, false, "PRUNED (not on the front)");
         legendLine(g, box.x + 330, ly, ORANGE, "Pareto front: no trial with fewer parameters does better");
@@ -525,11 +526,19 @@ public final class StudyPlots {
         if (p instanceof CategoricalParam cat) {
             for (Object choice : cat.choices()) ticks.put(position(p, choice), String.valueOf(choice));
         } else if (p instanceof NumericParam r) {
-            for (int k = 0; k <= 4; k++) {
-                double x = r.internalLow() + k / 4.0 * (r.internalHigh() - r.internalLow());
-                double v = r.log() ? Math.exp(x) : x;
-                String label = r instanceof IntParam ? Long.toString(Math.round(v)) : fmt(v);
-                if (!ticks.containsValue(label)) ticks.put(k / 4.0, label);
+            List<Double> round = r.log() ? logTicks(Math.log10(r.low()), Math.log10(r.high()))
+                    : new Scale(r.low(), r.high()).ticks();
+            List<Double> values = new ArrayList<>(round);
+            for (double end : new double[] {r.low(), r.high()}) { // the ends, unless a round value is close
+                double f = position(p, end);
+                if (round.stream().noneMatch(v -> Math.abs(position(p, v) - f) < 0.06)) values.add(end);
+            }
+            for (double v : values) {
+                double value = r instanceof IntParam ? Math.round(v) : v;
+                String label = r instanceof IntParam ? Long.toString((long) value) : fmt(value);
+                if (value >= r.low() && value <= r.high() && !ticks.containsValue(label)) {
+                    ticks.put(position(p, value), label);
+                }
             }
         }
         return ticks;
@@ -581,18 +590,22 @@ public final class StudyPlots {
 
     /** A value with about four significant digits. */
     static String fmt(double v) {
-        if (v == 0) return "0";
-        double a = Math.abs(v);
-        return a >= 1e-3 && a < 1e5 ? String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+$", "$1")
-                .replaceAll("\\.$", "") : String.format(Locale.ROOT, "%.2e", v);
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        if (s.contains("e")) return s.replaceAll("\\.?0+e", "e");
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
     /** {@code 12.3k}, {@code 1.5M}, {@code 2.1G}. */
     public static String count(double v) {
-        if (v >= 1e9) return String.format(Locale.ROOT, "%.3gG", v / 1e9);
-        if (v >= 1e6) return String.format(Locale.ROOT, "%.3gM", v / 1e6);
-        if (v >= 1e3) return String.format(Locale.ROOT, "%.3gk", v / 1e3);
-        return String.format(Locale.ROOT, "%.3g", v);
+        if (v >= 1e9) return digits(v / 1e9) + "G";
+        if (v >= 1e6) return digits(v / 1e6) + "M";
+        if (v >= 1e3) return digits(v / 1e3) + "k";
+        return digits(v);
+    }
+
+    private static String digits(double v) {
+        String s = String.format(Locale.ROOT, "%.3g", v);
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
     /** A white image with anti-aliased 12-point sans-serif text. */
