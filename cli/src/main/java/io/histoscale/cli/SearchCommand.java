@@ -8,6 +8,7 @@ import io.histoscale.search.Search;
 import io.histoscale.search.SearchConfig;
 import io.histoscale.search.StudySummary;
 import io.histoscale.search.TrialState;
+import io.histoscale.search.report.StudyPlots;
 import io.histoscale.search.study.Study;
 import io.histoscale.search.study.WorkerId;
 import io.histoscale.search.worker.TrainingTrial;
@@ -32,7 +33,8 @@ import java.util.concurrent.Callable;
         "Studies live in the run registry: many workers (threads, local processes, Slurm jobs) share one, and "
                 + "search resume continues one whose driver was killed."},
         subcommands = {SearchCommand.RunSearch.class, SearchCommand.Resume.class, SearchCommand.WorkerCommand.class,
-                SearchCommand.Show.class, SearchCommand.Best.class, SearchCommand.ListStudies.class})
+                SearchCommand.Show.class, SearchCommand.Pareto.class, SearchCommand.Best.class,
+                SearchCommand.ListStudies.class})
 final class SearchCommand extends CommandGroup {
 
     /** The registry option every subcommand has. */
@@ -268,9 +270,14 @@ final class SearchCommand extends CommandGroup {
         @Option(names = "--json", description = "Print the study as one JSON object.")
         boolean json;
 
+        @Option(names = "--plots", paramLabel = "DIR", description = "Also write its figures into DIR: "
+                + "history.png, parallel.png, importance.png, pareto.png.")
+        Path plots;
+
         @Override
         public Integer call() {
             StudySummary s = StudySummary.of(Study.open(studies(), study));
+            List<Path> figures = plots == null ? List.of() : writePlots(s, null, plots);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("study", study);
@@ -279,6 +286,7 @@ final class SearchCommand extends CommandGroup {
                 o.put("epochs", s.epochs());
                 o.put("best", s.best() == null ? null : trialJson(s.best()));
                 o.put("trials", s.trials().stream().map(SearchCommand::trialJson).toList());
+                if (plots != null) o.put("plots", figures.stream().map(Path::toString).toList());
                 System.out.println(Json.line(o));
                 return 0;
             }
@@ -294,6 +302,81 @@ final class SearchCommand extends CommandGroup {
                     t.number(), t.state(), t.value(), t.epochs(), t.params()));
             s.trials().stream().filter(t -> t.state() == TrialState.FAILED).forEach(t -> System.out.printf(
                     "%-6d %-9s %10s %6d  %s%n", t.number(), t.state(), "-", t.epochs(), t.message()));
+            figures.forEach(f -> System.out.println("wrote " + f));
+            return 0;
+        }
+    }
+
+    /** Writes the study's figures into {@code dir}; {@code models} read from the trials' run folders when null. */
+    static List<Path> writePlots(StudySummary s, List<StudyPlots.ModelPoint> models, Path dir) {
+        List<StudyPlots.ModelPoint> points = models != null ? models : StudyPlots.models(s.config(), s.trials());
+        try {
+            return StudyPlots.write(s, points, dir);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserException("--plots " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "pareto", description = "The trials' networks (from their run folders): architecture, trainable "
+            + "parameters, MACs per image and metric, fewest parameters first; the Pareto front (no COMPLETE trial "
+            + "with no more parameters does better) marked *.")
+    static final class Pareto extends StoreOption implements Callable<Integer> {
+        @Parameters(paramLabel = "STUDY", description = "The study's name.")
+        String study;
+
+        @Option(names = "--json", description = "Print the trials and the front as one JSON object.")
+        boolean json;
+
+        @Option(names = "--plots", paramLabel = "DIR", description = "Also write the study's figures into DIR "
+                + "(pareto.png with the others, as search show --plots).")
+        Path plots;
+
+        @Override
+        public Integer call() {
+            StudySummary s = StudySummary.of(Study.open(studies(), study));
+            SearchConfig c = s.config();
+            List<StudyPlots.ModelPoint> points = new java.util.ArrayList<>(StudyPlots.models(c, s.trials()));
+            points.sort(java.util.Comparator.comparingLong(StudyPlots.ModelPoint::parameters)
+                    .thenComparingInt(StudyPlots.ModelPoint::trial));
+            java.util.Set<Integer> front = new java.util.HashSet<>();
+            StudyPlots.completeFront(points, c.maximise()).forEach(p -> front.add(p.trial()));
+            List<Path> figures = plots == null ? List.of() : writePlots(s, points, plots);
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("study", study);
+                o.put("metric", c.metric());
+                o.put("maximise", c.maximise());
+                o.put("trials", points.stream().map(p -> {
+                    Map<String, Object> t = new LinkedHashMap<>();
+                    t.put("trial", p.trial());
+                    t.put("state", p.state());
+                    t.put("architecture", p.architecture());
+                    t.put("parameters", p.parameters());
+                    t.put("macs", p.macs() < 0 ? null : p.macs());
+                    t.put("value", p.value());
+                    t.put("front", front.contains(p.trial()));
+                    return t;
+                }).toList());
+                o.put("front", points.stream().map(StudyPlots.ModelPoint::trial).filter(front::contains).toList());
+                if (plots != null) o.put("plots", figures.stream().map(Path::toString).toList());
+                System.out.println(Json.line(o));
+                return 0;
+            }
+            if (points.isEmpty()) {
+                System.out.println("study " + study + ": no COMPLETE or PRUNED trial has a run folder with run.json in "
+                        + c.out() + " yet");
+            } else {
+                System.out.printf("%-6s %-5s %-9s %-28s %12s %10s %10s%n", "TRIAL", "FRONT", "STATE", "ARCHITECTURE",
+                        "PARAMETERS", "MACS", c.metric().toUpperCase(Locale.ROOT));
+                for (StudyPlots.ModelPoint p : points) {
+                    System.out.printf(Locale.ROOT, "%-6d %-5s %-9s %-28s %,12d %10s %10.4f%n", p.trial(),
+                            front.contains(p.trial()) ? "*" : "", p.state(), p.architecture(), p.parameters(),
+                            p.macs() < 0 ? "-" : StudyPlots.count(p.macs()), p.value());
+                }
+                System.out.printf("%d on the front (*): no other COMPLETE trial has no more parameters and a better %s, or "
+                        + "fewer parameters and as good a one%n", front.size(), c.metric());
+            }
+            figures.forEach(f -> System.out.println("wrote " + f));
             return 0;
         }
     }
