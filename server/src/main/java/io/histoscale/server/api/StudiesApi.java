@@ -81,7 +81,7 @@ public final class StudiesApi {
         m.put("maximise", c.maximise());
         m.put("sampler", c.sampler());
         m.put("scheduler", c.scheduler());
-        m.put("trials", c.trials());
+        m.put("trialsAsked", c.trials());
         m.put("epochBudget", c.epochBudget());
         Map<String, Integer> byState = new LinkedHashMap<>();
         for (TrialState state : TrialState.values()) byState.put(state.name(), summary.count(state));

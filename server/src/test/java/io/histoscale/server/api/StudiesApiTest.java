@@ -71,7 +71,7 @@ class StudiesApiTest {
         assertThat(s.path("maximise").asBoolean()).isTrue();
         assertThat(s.path("sampler").asText()).isEqualTo("random");
         assertThat(s.path("scheduler").asText()).isEqualTo("none");
-        assertThat(s.path("trials").asInt()).isEqualTo(6);
+        assertThat(s.path("trialsAsked").asInt()).isEqualTo(6);
         assertThat(s.path("epochBudget").asInt()).isZero();
         assertThat(Json.MAPPER.convertValue(s.path("byState"), Map.class)).isEqualTo(Map.of(
                 "WAITING", 0, "RUNNING", 1, "COMPLETE", 2, "PRUNED", 1, "FAILED", 1));
@@ -99,6 +99,7 @@ class StudiesApiTest {
         JsonNode s = Json.tree(r.body());
         assertThat(s.path("name").asText()).isEqualTo("lr-auc");
         assertThat(s.path("byState").path("COMPLETE").asInt()).isEqualTo(2);
+        assertThat(s.path("trialsAsked").asInt()).isEqualTo(6);
         assertThat(s.path("seed").asLong()).isEqualTo(11);
         assertThat(s.path("maxAttempts").asInt()).isEqualTo(2);
         assertThat(s.path("space").asText()).contains("learning_rate").contains("optimizer");
