@@ -169,6 +169,19 @@ class StudiesApiTest {
             assertThat(r.body()).doesNotContain("learning_rate").doesNotContain("lr-auc");
             assertThat(Json.tree(r.body()).path("error").asText()).isNotBlank();
         }
+        assertThat(get("/studies/lr-auc", null).statusCode()).as("the page sends to the login").isEqualTo(302);
+    }
+
+    @Test
+    void theStudiesPagesAreShellsWithTheirScript() throws Exception {
+        for (String path : List.of("/studies", "/studies/lr-auc")) {
+            HttpResponse<String> page = get(path, cookie);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<script src=\"/static/js/studies.js\"></script>")
+                    .contains("<a href=\"/studies\" class=\"here\">Studies</a>").doesNotContain("<script>")
+                    .doesNotContain("style=");
+        }
+        assertThat(get("/static/js/studies.js", cookie).statusCode()).isEqualTo(200);
     }
 
     static String logIn(String user) throws Exception {
