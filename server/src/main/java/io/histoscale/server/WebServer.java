@@ -10,6 +10,7 @@ import io.histoscale.server.api.JobsApi;
 import io.histoscale.server.api.RunsApi;
 import io.histoscale.server.api.SlidesApi;
 import io.histoscale.server.api.StagesApi;
+import io.histoscale.server.api.StudiesApi;
 import io.histoscale.server.auth.Security;
 import io.histoscale.server.auth.SecurityConfig;
 import io.histoscale.server.tiles.TileRoutes;
@@ -65,6 +66,7 @@ public final class WebServer implements AutoCloseable {
         SlidesApi slides = new SlidesApi(library, tiles, runs.queries(), audit);
         StagesApi stages = new StagesApi(runs.queries(), library);
         FederationApi federation = new FederationApi(runs.queries());
+        StudiesApi studies = new StudiesApi(config.store());
         io.javalin.http.Handler researcher = Security.requireRole(Role.RESEARCHER);
         Pages pages = new Pages(security);
         this.app = Javalin.create(c -> {
@@ -86,6 +88,7 @@ public final class WebServer implements AutoCloseable {
             TileRoutes.register(c, tiles, ctx -> library.resolve(ctx.pathParam("id")));
             stages.register(c);
             federation.register(c);
+            studies.register(c);
             new ClusterApi().register(c);
             c.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
                     .result(WebServer.class.getResourceAsStream("/openapi.json")));

@@ -16,6 +16,7 @@ public final class Pages {
     /** Navigation: path, title. */
     private static final List<String[]> NAV = List.of(new String[]{"/runs", "Runs"}, new String[]{"/submit", "Submit"},
             new String[]{"/slides", "Slides"}, new String[]{"/patients", "Patients"},
+            new String[]{"/studies", "Studies"},
             new String[]{"/federation", "Federation"}, new String[]{"/cluster", "Cluster"});
 
     private final Security security;
@@ -32,6 +33,8 @@ public final class Pages {
         page(config, "/slides", "Slides", "slides", false);
         page(config, "/slides/view", "Slide", "viewer", true);
         page(config, "/patients", "Patients", "patients", false);
+        page(config, "/studies", "Studies", "studies", false);
+        page(config, "/studies/{name}", "Study", "studies", false);
         page(config, "/federation", "Federation", "federation", false);
         page(config, "/cluster", "Cluster", "cluster", false);
     }
