@@ -99,7 +99,13 @@ final class SearchCommand extends CommandGroup {
         }
 
         int drive(Study study) {
-            Search.drive(study, launch(), System.out::println);
+            Search.Launch launch = launch();
+            TrialsBar bar = new TrialsBar(study);
+            try {
+                Search.drive(study, launch, bar::line);
+            } finally {
+                bar.close();
+            }
             if (detach) {
                 System.out.println("follow it with: histoscale search show " + study.name());
                 return 0;
@@ -112,6 +118,33 @@ final class SearchCommand extends CommandGroup {
                 return Failures.FAILED;
             }
             return 0;
+        }
+    }
+
+    /** A bar of the study's ended trials (with elapsed time and ETA), and its progress lines printed above it. */
+    static final class TrialsBar {
+        private final Study study;
+        private me.tongfei.progressbar.ProgressBar bar;
+
+        TrialsBar(Study study) {
+            this.study = study;
+            open();
+        }
+
+        private void open() {
+            StudySummary s = StudySummary.of(study);
+            bar = ProgressBars.bar("study " + study.name(), s.config().trials(), " trials");
+            bar.stepTo(s.finished());
+        }
+
+        synchronized void line(String text) {
+            bar.close();
+            System.out.println(text);
+            open();
+        }
+
+        synchronized void close() {
+            bar.close();
         }
     }
 
