@@ -65,8 +65,9 @@ public record StudySummary(SearchConfig config, List<Study.TrialView> trials, Ma
     public String progressLine() {
         Study.TrialView best = best();
         return String.format(Locale.ROOT, "study %s: %d/%d trials ended (%d complete, %d pruned, %d failed), %d running,"
-                        + " %d epochs%s", config.study(), finished(), config.trials(), count(TrialState.COMPLETE),
-                count(TrialState.PRUNED), count(TrialState.FAILED), count(TrialState.RUNNING), epochs,
+                        + " %s epochs%s", config.study(), finished(), config.trials(), count(TrialState.COMPLETE),
+                count(TrialState.PRUNED), count(TrialState.FAILED), count(TrialState.RUNNING),
+                config.epochBudget() > 0 ? epochs + "/" + config.epochBudget() : Integer.toString(epochs),
                 best == null ? "" : String.format(Locale.ROOT, "; best %s %.4f (trial %d)", config.metric(),
                         best.value(), best.number()));
     }
