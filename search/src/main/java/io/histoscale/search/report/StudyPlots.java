@@ -473,12 +473,16 @@ public final class StudyPlots {
                     box.px(xs.f(Math.log10(b.parameters()))), box.py(ys.f(b.value())));
         }
         g.setStroke(new BasicStroke(1f));
+        java.util.Set<String> labelled = new java.util.HashSet<>();
         for (int i = 0; i < front.size(); i++) {
             ModelPoint p = front.get(i);
             int x = box.px(xs.f(Math.log10(p.parameters())));
             int y = box.py(ys.f(p.value()));
             g.setColor(ORANGE);
             g.fillOval(x - 5, y - 5, 11, 11);
+            if (!labelled.add(p.architecture() + "@" + p.value())) {
+                continue; // the same architecture trained to the same value: one label
+            }
             g.setColor(Color.DARK_GRAY);
             String label = p.architecture() + (p.macs() >= 0 ? " · " + count(p.macs()) + " MACs" : "");
             int w = g.getFontMetrics().stringWidth(label);
