@@ -31,8 +31,9 @@ import java.util.SplittableRandom;
 public final class SearchBench {
 
     /** What to run. */
-    public record Options(List<TestFunction> functions, int trials, int seeds, boolean peerMultivariate) {
+    public record Options(List<TestFunction> functions, int trials, int seeds, int firstSeed, boolean peerMultivariate) {
         public Options {
+            if (firstSeed < 0) throw new UserException("--first-seed " + firstSeed + ": give 0 or more");
             functions = List.copyOf(functions);
             if (functions.isEmpty()) throw new UserException("--functions: give at least one test function");
             if (trials < 1) throw new UserException("--trials " + trials + ": give at least 1");
@@ -63,14 +64,14 @@ public final class SearchBench {
             double peerSeconds = 0;
             for (TestFunction f : o.functions()) {
                 long start = System.nanoTime();
-                double oursTpe = median(regrets(f, "tpe", o.trials(), o.seeds()));
-                double oursRandom = median(regrets(f, "random", o.trials(), o.seeds()));
+                double oursTpe = median(regrets(f, "tpe", o.trials(), o.firstSeed(), o.seeds()));
+                double oursRandom = median(regrets(f, "random", o.trials(), o.firstSeed(), o.seeds()));
                 double ours = (System.nanoTime() - start) / 1e9;
                 oursSeconds += ours;
                 progress.printf("bench search: %s ours: tpe %.4g, random %.4g (%.1f s)%n", f.id(), oursTpe, oursRandom, ours);
                 start = System.nanoTime();
                 List<String> args = new ArrayList<>(List.of(f.id(), Integer.toString(o.trials()),
-                        Integer.toString(o.seeds())));
+                        Integer.toString(o.seeds()), Integer.toString(o.firstSeed())));
                 if (o.peerMultivariate()) args.add("--multivariate");
                 JsonNode peer = Peers.runScript(python.executable(), script, "python3-optuna", args.toArray(String[]::new));
                 double peerTime = (System.nanoTime() - start) / 1e9;
@@ -111,6 +112,7 @@ public final class SearchBench {
             result.put("peer_version", python.label());
             result.put("trials", o.trials());
             result.put("seeds", o.seeds());
+            result.put("first_seed", o.firstSeed());
             result.put("ours_seconds", round(oursSeconds));
             result.put("peer_seconds", round(peerSeconds));
             return result;
@@ -121,11 +123,12 @@ public final class SearchBench {
         }
     }
 
-    /** Our sampler {@code name}'s simple regret after {@code trials} trials, per seed. */
-    static double[] regrets(TestFunction f, String name, int trials, int seeds) {
+    /** Our sampler {@code name}'s simple regret after {@code trials} trials, per seed (from {@code firstSeed}). */
+    static double[] regrets(TestFunction f, String name, int trials, int firstSeed, int seeds) {
         SearchSpace space = f.space();
         double[] regret = new double[seeds];
-        for (int s = 0; s < seeds; s++) {
+        for (int i = 0; i < seeds; i++) {
+            int s = firstSeed + i;
             Sampler sampler = Samplers.create(name, Map.of());
             List<Observation> history = new ArrayList<>();
             double best = Double.POSITIVE_INFINITY;
@@ -135,7 +138,7 @@ public final class SearchBench {
                 best = Math.min(best, y);
                 history.add(new Observation(t, p, TrialState.COMPLETE, y, 1));
             }
-            regret[s] = best - f.optimum();
+            regret[i] = best - f.optimum();
         }
         return regret;
     }

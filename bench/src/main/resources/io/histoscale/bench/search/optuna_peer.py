@@ -63,8 +63,8 @@ def study_best(function, bounds, sampler, trials):
 
 
 def main():
-    name, trials, seeds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    multivariate = "--multivariate" in sys.argv[4:]
+    name, trials, seeds, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    multivariate = "--multivariate" in sys.argv[5:]
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     function, bounds = FUNCTIONS[name]
     samplers = {
@@ -78,7 +78,7 @@ def main():
     for key, make in samplers.items():
         start = time.perf_counter()
         best = []
-        for seed in range(seeds):
+        for seed in range(first, first + seeds):
             best.append(study_best(function, bounds, make(seed), trials))
             print("optuna %s %s seed %d: %.6g" % (key, name, seed, best[-1]), file=sys.stderr, flush=True)
         seconds[key] = time.perf_counter() - start

@@ -30,7 +30,7 @@ class SearchBenchTest {
             python = null;
         }
         assumeTrue(python != null, "neither the peer venv nor python3-optuna imports optuna");
-        Map<String, Object> r = SearchBench.run(new SearchBench.Options(List.of(TestFunction.BRANIN), 20, 3, false),
+        Map<String, Object> r = SearchBench.run(new SearchBench.Options(List.of(TestFunction.BRANIN), 20, 3, 7, false),
                 python, new PrintStream(PrintStream.nullOutputStream()));
         assertThat(r).containsKeys("ours", "peer", "unit", "ratio", "functions", "peer_version", "trials", "seeds",
                 "ours_seconds", "peer_seconds");
@@ -42,12 +42,13 @@ class SearchBenchTest {
             assertThat(v).as(k).isGreaterThanOrEqualTo(0);
         }
         assertThat(((Number) r.get("ratio")).doubleValue()).isPositive();
+        assertThat(r.get("first_seed")).isEqualTo(7);
     }
 
     @Test
     void badOptionsAreUserErrors() {
-        assertThatThrownBy(() -> new SearchBench.Options(List.of(), 10, 1, false)).isInstanceOf(UserException.class);
-        assertThatThrownBy(() -> new SearchBench.Options(List.of(TestFunction.BRANIN), 0, 1, false))
+        assertThatThrownBy(() -> new SearchBench.Options(List.of(), 10, 1, 0, false)).isInstanceOf(UserException.class);
+        assertThatThrownBy(() -> new SearchBench.Options(List.of(TestFunction.BRANIN), 0, 1, 0, false))
                 .isInstanceOf(UserException.class).hasMessageContaining("trials");
     }
 }
