@@ -28,8 +28,9 @@ import java.util.concurrent.Callable;
 
 /** {@code histoscale search}: automated hyper-parameter and architecture search, studies kept in the registry. */
 @Command(name = "search", description = {
-        "Automated model search: trials of training settings and architectures proposed by a sampler (random, tpe, "
-                + "evolution, rl), poor ones stopped early by a scheduler (asha, hyperband), each trial an ordinary run.",
+        "Automated search for the best training settings and architecture.",
+        "Trials are proposed by a sampler (random, tpe, evolution, rl) and poor ones stopped early by a scheduler "
+                + "(asha, hyperband); each trial is an ordinary run.",
         "Studies live in the run registry: many workers (threads, local processes, Slurm jobs) share one, and "
                 + "search resume continues one whose driver was killed."},
         subcommands = {SearchCommand.RunSearch.class, SearchCommand.Resume.class, SearchCommand.WorkerCommand.class,
@@ -262,8 +263,8 @@ final class SearchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "resume", description = "Continue a study whose driver stopped: trials of dead workers are handed "
-            + "out again (continued from their last checkpoint), and the study runs to its number of trials.")
+    @Command(name = "resume", description = {"Continue a study whose driver stopped, to its number of trials.",
+            "Trials of dead workers are handed out again and continued from their last checkpoint."})
     static final class Resume extends WorkerOptions implements Callable<Integer> {
         @Parameters(paramLabel = "STUDY", description = "The study's name.")
         String study;
@@ -350,9 +351,10 @@ final class SearchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "pareto", description = "The trials' networks (from their run folders): architecture, trainable "
-            + "parameters, MACs per image and metric, fewest parameters first; the Pareto front (no COMPLETE trial "
-            + "with no more parameters does better) marked *.")
+    @Command(name = "pareto", description = {"The trials' networks by size, with the Pareto front of metric against "
+            + "parameters.",
+            "Architecture, trainable parameters, MACs per image and metric, fewest parameters first; the front (no "
+                    + "COMPLETE trial with no more parameters does better) is marked *."})
     static final class Pareto extends StoreOption implements Callable<Integer> {
         @Parameters(paramLabel = "STUDY", description = "The study's name.")
         String study;
