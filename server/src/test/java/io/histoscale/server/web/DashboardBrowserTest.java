@@ -159,7 +159,10 @@ class DashboardBrowserTest {
         logIn(researcher);
         browser.driver.get(server.url() + "/submit?command=train");
         waitUpTo(15).until(d -> d.findElements(By.id("f-train-data")).size() > 0);
-        browser.driver.findElement(By.id("f-train-data")).sendKeys(trainStore.toString());
+        // enough patches that each epoch outlasts the live stream's 1 s poll, on a loaded machine too
+        Path liveStore = SyntheticPatches.builder().slides(4).perSlide(160).size(32).mpp(8.0).seed(3)
+                .write(work.resolve("store-live"));
+        browser.driver.findElement(By.id("f-train-data")).sendKeys(liveStore.toString());
         browser.driver.findElement(By.id("f-train-out")).sendKeys("web-run");
         browser.driver.findElement(By.id("f-train-epochs")).sendKeys("4");
         WebElement model = browser.driver.findElement(By.id("f-train-model"));
