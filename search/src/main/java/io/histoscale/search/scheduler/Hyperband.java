@@ -4,9 +4,10 @@ import io.histoscale.core.Settings;
 
 /**
  * Hyperband (Li et al. 2018) run asynchronously: brackets of successive halving that start pruning at
- * {@code min_epochs × eta^s} epochs, s = 0 (most aggressive) up to the bracket that never prunes, trials dealt to
- * brackets in turn by their number, and each trial compared only with those of its own bracket. It hedges against
- * a first rung too early to tell good trials from bad.
+ * {@code min_epochs × eta^s} epochs, s = 0 (most aggressive) up to the largest such start within the trials' budget
+ * (a bracket starting at the budget itself never prunes), trials dealt to brackets in turn by their number, and each
+ * trial compared only with those of its own bracket. It hedges against a first rung too early to tell good trials
+ * from bad.
  */
 public final class Hyperband implements Scheduler {
 
@@ -21,7 +22,7 @@ public final class Hyperband implements Scheduler {
         long start = minEpochs;
         for (int s = 0; s < count; s++) {
             int bracket = s;
-            // the last bracket's first rung is at or past the budget: it never prunes
+            // a bracket whose first rung is the budget's last epoch never prunes (no decision is asked there)
             brackets[s] = new Asha((int) Math.min(Integer.MAX_VALUE, start), eta, t -> bracketOf(t) == bracket);
             start *= eta;
         }
