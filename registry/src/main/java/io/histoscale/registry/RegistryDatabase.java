@@ -261,6 +261,39 @@ final class RegistryDatabase {
         return null;
     }
 
+    /** A query on a connection, which may throw what JDBC throws. */
+    @FunctionalInterface
+    interface Query<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * {@code query} on a read-only connection in one transaction ({@link #connectReadOnly}), released after; a
+     * failure becomes one line saying it could not {@code what}.
+     */
+    <T> T read(String what, Query<T> query) {
+        Connection c = connectReadOnly();
+        try {
+            return query.apply(c);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            release(c);
+        }
+    }
+
+    /** One auto-committed statement ({@code sql} with {@code args}); returns the rows it changed. */
+    int update(String what, String sql, Object... args) {
+        Connection c = connect();
+        try (PreparedStatement s = prepare(c, sql, args)) {
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            release(c);
+        }
+    }
+
     /** {@code sql} prepared on {@code c} with {@code args} bound in order (null as SQL NULL). */
     static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);

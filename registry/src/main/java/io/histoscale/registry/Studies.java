@@ -103,7 +103,7 @@ public final class Studies {
 
     /** The study called {@code name}. */
     public Optional<Study> study(String name) {
-        return read("read study " + name, c -> {
+        return db.read("read study " + name, c -> {
             try (PreparedStatement s = RegistryDatabase.prepare(c,
                     "SELECT name, created_at, config FROM studies WHERE name = ?", name);
                  ResultSet r = s.executeQuery()) {
@@ -114,7 +114,7 @@ public final class Studies {
 
     /** Every study, newest first. */
     public List<Study> list() {
-        return read("list studies", c -> {
+        return db.read("list studies", c -> {
             List<Study> all = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT name, created_at, config FROM studies ORDER BY created_at DESC, name");
@@ -127,22 +127,17 @@ public final class Studies {
 
     /** Deletes a study and its trials; false when there was none. */
     public boolean delete(String name) {
-        try (Connection c = db.connect();
-             PreparedStatement s = RegistryDatabase.prepare(c, "DELETE FROM studies WHERE name = ?", name)) {
-            return s.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw db.failure("delete study " + name, e);
-        }
+        return db.update("delete study " + name, "DELETE FROM studies WHERE name = ?", name) > 0;
     }
 
     /** The study's trials by number, as one committed state. */
     public List<Trial> trials(String study) {
-        return read("read the trials of " + study, c -> trials(c, study));
+        return db.read("read the trials of " + study, c -> trials(c, study));
     }
 
     /** The values the study's trials reported, by trial and step. */
     public List<Value> values(String study) {
-        return read("read the trial values of " + study, c -> values(c, study));
+        return db.read("read the trial values of " + study, c -> values(c, study));
     }
 
     /**
@@ -150,14 +145,9 @@ public final class Studies {
      * that worker (it was handed back after a missed heartbeat, or finished).
      */
     public boolean heartbeat(String study, int number, String worker) {
-        try (Connection c = db.connect();
-             PreparedStatement s = RegistryDatabase.prepare(c, "UPDATE trials SET heartbeat = ? "
-                             + "WHERE study = ? AND number = ? AND state = 'RUNNING' AND worker = ?",
-                     System.currentTimeMillis(), study, number, worker)) {
-            return s.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw db.failure("record a heartbeat of trial " + number + " of " + study, e);
-        }
+        return db.update("record a heartbeat of trial " + number + " of " + study, "UPDATE trials SET heartbeat = ? "
+                + "WHERE study = ? AND number = ? AND state = 'RUNNING' AND worker = ?",
+                System.currentTimeMillis(), study, number, worker) > 0;
     }
 
     /**
@@ -262,21 +252,6 @@ public final class Studies {
                 super(sql);
                 this.sql = sql;
             }
-        }
-    }
-
-    private interface Read<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    private <T> T read(String what, Read<T> query) {
-        Connection c = db.connectReadOnly();
-        try {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw db.failure(what, e);
-        } finally {
-            RegistryDatabase.release(c);
         }
     }
 

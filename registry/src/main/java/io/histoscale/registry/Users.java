@@ -148,7 +148,7 @@ public final class Users {
 
     /** Whether there is no user yet. */
     public boolean isEmpty() {
-        return read("count users", c -> {
+        return db.read("count users", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM users");
                  ResultSet r = s.executeQuery()) {
                 return !r.next() || r.getLong(1) == 0;
@@ -163,7 +163,7 @@ public final class Users {
      */
     public void setPassword(String name, String passwordHash, boolean mustChangePassword) {
         requireHash(passwordHash);
-        if (write("change the password of " + name, "UPDATE users SET password_hash = ?, must_change = ? "
+        if (db.update("change the password of " + name, "UPDATE users SET password_hash = ?, must_change = ? "
                 + "WHERE name = ?", passwordHash, mustChangePassword, name) == 0) {
             get(name);
         }
@@ -175,14 +175,15 @@ public final class Users {
      * @throws UserException keyed {@code user} when there is no such user
      */
     public void setRole(String name, Role role) {
-        if (write("change the role of " + name, "UPDATE users SET role = ? WHERE name = ?", role.name(), name) == 0) {
+        if (db.update("change the role of " + name, "UPDATE users SET role = ? WHERE name = ?", role.name(),
+                name) == 0) {
             get(name);
         }
     }
 
     /** Removes user {@code name} and their tokens; whether there was one. */
     public boolean remove(String name) {
-        return write("remove user " + name, "DELETE FROM users WHERE name = ?", name) > 0;
+        return db.update("remove user " + name, "DELETE FROM users WHERE name = ?", name) > 0;
     }
 
     // ---- API tokens ---------------------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ public final class Users {
         byte[] random = new byte[TOKEN_BYTES];
         RANDOM.nextBytes(random);
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        write("store an API token of " + user, "INSERT INTO api_tokens (token_hash, user_name, label, created_at) "
+        db.update("store an API token of " + user, "INSERT INTO api_tokens (token_hash, user_name, label, created_at) "
                 + "VALUES (?,?,?,?)", tokenHash(token), user, AuditLog.clean(label, 100), System.currentTimeMillis());
         return token;
     }
@@ -215,7 +216,7 @@ public final class Users {
         String hash = tokenHash(token);
         record Found(User user, Long lastUsed) {
         }
-        Optional<Found> found = read("look up an API token", c -> {
+        Optional<Found> found = db.read("look up an API token", c -> {
             try (PreparedStatement s = RegistryDatabase.prepare(c, "SELECT u.name, u.role, u.password_hash, "
                     + "u.created_at, u.must_change, t.last_used FROM api_tokens t JOIN users u ON u.name = t.user_name "
                     + "WHERE t.token_hash = ?", hash);
@@ -229,7 +230,7 @@ public final class Users {
         long now = System.currentTimeMillis();
         Long lastUsed = found.get().lastUsed();
         if (lastUsed == null || now - lastUsed >= LAST_USED_RESOLUTION.toMillis()) {
-            write("record the use of an API token", "UPDATE api_tokens SET last_used = ? WHERE token_hash = ?", now,
+            db.update("record the use of an API token", "UPDATE api_tokens SET last_used = ? WHERE token_hash = ?", now,
                     hash);
         }
         return Optional.of(found.get().user());
@@ -237,7 +238,7 @@ public final class Users {
 
     /** {@code user}'s tokens (their hashes and labels), newest first. */
     public List<Token> tokens(String user) {
-        return read("list API tokens", c -> {
+        return db.read("list API tokens", c -> {
             try (PreparedStatement s = RegistryDatabase.prepare(c, "SELECT token_hash, user_name, label, created_at, "
                     + "last_used FROM api_tokens WHERE user_name = ? ORDER BY created_at DESC", user);
                  ResultSet r = s.executeQuery()) {
@@ -255,7 +256,7 @@ public final class Users {
 
     /** Revokes the token whose SHA-256 is {@code hash}; whether there was one. */
     public boolean revokeToken(String hash) {
-        return write("revoke an API token", "DELETE FROM api_tokens WHERE token_hash = ?", hash) > 0;
+        return db.update("revoke an API token", "DELETE FROM api_tokens WHERE token_hash = ?", hash) > 0;
     }
 
     /** The SHA-256 (lower-case hex) of {@code token}: what is stored of it. */
@@ -283,7 +284,7 @@ public final class Users {
     }
 
     private List<User> users(String sql, Object... args) {
-        return read("read users", c -> {
+        return db.read("read users", c -> {
             try (PreparedStatement s = RegistryDatabase.prepare(c, sql, args); ResultSet r = s.executeQuery()) {
                 List<User> users = new ArrayList<>();
                 while (r.next()) users.add(user(r));
@@ -295,32 +296,5 @@ public final class Users {
     private static User user(ResultSet r) throws SQLException {
         return new User(r.getString(1), Role.valueOf(r.getString(2)), r.getString(3),
                 Instant.ofEpochMilli(r.getLong(4)), r.getBoolean(5));
-    }
-
-    @FunctionalInterface
-    private interface Query<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    private <T> T read(String what, Query<T> query) {
-        Connection c = db.connectReadOnly();
-        try {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw db.failure(what, e);
-        } finally {
-            RegistryDatabase.release(c);
-        }
-    }
-
-    private int write(String what, String sql, Object... args) {
-        Connection c = db.connect();
-        try (PreparedStatement s = RegistryDatabase.prepare(c, sql, args)) {
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw db.failure(what, e);
-        } finally {
-            RegistryDatabase.release(c);
-        }
     }
 }
