@@ -3,12 +3,8 @@ package io.histoscale.bench.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.histoscale.bench.Peers;
 import io.histoscale.core.UserException;
-import io.histoscale.search.TrialState;
-import io.histoscale.search.sampler.Observation;
-import io.histoscale.search.sampler.Sampler;
 import io.histoscale.search.sampler.Samplers;
 import io.histoscale.search.sampler.TestFunction;
-import io.histoscale.search.space.SearchSpace;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * How close our samplers get to a test function's minimum in a fixed number of trials, against Optuna's in the same
@@ -125,20 +120,9 @@ public final class SearchBench {
 
     /** Our sampler {@code name}'s simple regret after {@code trials} trials, per seed (from {@code firstSeed}). */
     static double[] regrets(TestFunction f, String name, int trials, int firstSeed, int seeds) {
-        SearchSpace space = f.space();
         double[] regret = new double[seeds];
         for (int i = 0; i < seeds; i++) {
-            int s = firstSeed + i;
-            Sampler sampler = Samplers.create(name, Map.of());
-            List<Observation> history = new ArrayList<>();
-            double best = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                Map<String, Object> p = sampler.ask(space, history, new SplittableRandom(s * 1_000_003L + t));
-                double y = f.value(p);
-                best = Math.min(best, y);
-                history.add(new Observation(t, p, TrialState.COMPLETE, y, 1));
-            }
-            regret[i] = best - f.optimum();
+            regret[i] = f.simpleRegret(Samplers.create(name, Map.of()), trials, firstSeed + i);
         }
         return regret;
     }

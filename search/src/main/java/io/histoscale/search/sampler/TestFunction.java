@@ -1,11 +1,13 @@
 package io.histoscale.search.sampler;
 
+import io.histoscale.search.TrialState;
 import io.histoscale.search.space.FloatParam;
 import io.histoscale.search.space.SearchSpace;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Standard test functions for samplers, to be minimised over a box: each knows its bounds, its global minimum and a
@@ -106,6 +108,23 @@ public enum TestFunction {
         double[] x = new double[dimensions()];
         for (int i = 0; i < x.length; i++) x[i] = ((Number) params.get("x" + i)).doubleValue();
         return value(x);
+    }
+
+    /**
+     * The simple regret (best value found − {@link #optimum}) of {@code sampler} minimising this function over
+     * {@code trials} asks and tells, trial {@code t} drawing from the generator seeded {@code seed × 1,000,003 + t}.
+     */
+    public double simpleRegret(Sampler sampler, int trials, long seed) {
+        SearchSpace space = space();
+        List<Observation> history = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            Map<String, Object> p = sampler.ask(space, history, new SplittableRandom(seed * 1_000_003L + t));
+            double y = value(p);
+            best = Math.min(best, y);
+            history.add(new Observation(t, p, TrialState.COMPLETE, y, 1));
+        }
+        return best - optimum;
     }
 
     /** The lower-case name the benchmark takes ({@code branin}, {@code hartmann6}, {@code levy10}, {@code rosenbrock10}). */

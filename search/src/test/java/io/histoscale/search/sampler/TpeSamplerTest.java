@@ -16,18 +16,9 @@ class TpeSamplerTest {
 
     /** Median over seeds of the simple regret after {@code trials} trials. */
     static double medianRegret(TestFunction f, Sampler sampler, int seeds, int trials) {
-        SearchSpace space = f.space();
         double[] regret = new double[seeds];
         for (int s = 0; s < seeds; s++) {
-            List<Observation> history = new ArrayList<>();
-            double best = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                Map<String, Object> p = sampler.ask(space, history, new SplittableRandom(s * 1_000_003L + t));
-                double y = f.value(p);
-                best = Math.min(best, y);
-                history.add(new Observation(t, p, TrialState.COMPLETE, y, 1));
-            }
-            regret[s] = best - f.optimum();
+            regret[s] = f.simpleRegret(sampler, trials, s);
         }
         Arrays.sort(regret);
         return (regret[(seeds - 1) / 2] + regret[seeds / 2]) / 2;
