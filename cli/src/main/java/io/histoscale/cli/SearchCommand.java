@@ -11,13 +11,13 @@ import io.histoscale.search.TrialState;
 import io.histoscale.search.report.StudyPlots;
 import io.histoscale.search.study.Study;
 import io.histoscale.search.study.WorkerId;
+import io.histoscale.search.space.SpaceFile;
 import io.histoscale.search.worker.TrainingTrial;
 import io.histoscale.search.worker.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -226,14 +226,8 @@ final class SearchCommand extends CommandGroup {
             if (gpus > 0 && !settings.containsKey("device")) settings.put("device", "gpu"); // the jobs' GPUs, used
             String spaceText;
             try {
-                spaceText = Files.readString(space);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new UserException("--space " + space + ": no such file; give the search space's YAML file");
-            } catch (IOException e) {
-                throw new UserException("--space " + space + ": cannot read it: " + e.getMessage());
-            }
-            try {
-                io.histoscale.search.space.SpaceFile.read(space); // one line naming the file for a bad space
+                spaceText = SpaceFile.text(space);
+                SpaceFile.parse(space, spaceText); // one line naming the file for a bad space
             } catch (UserException e) {
                 throw new UserException("--space " + e.getMessage(), e);
             }

@@ -41,22 +41,38 @@ public final class SpaceFile {
     private SpaceFile() {
     }
 
-    /** @throws UserException keyed {@code space} for a missing file, bad YAML or a bad parameter */
+    /**
+     * The space in {@code file}.
+     *
+     * @throws UserException naming the file, for a missing or oversized file, bad YAML or a bad parameter
+     */
     public static SearchSpace read(Path file) {
-        byte[] bytes;
+        return parse(file, text(file));
+    }
+
+    /**
+     * The YAML text of a space file, at most {@value #MAX_BYTES} bytes (what a study records).
+     *
+     * @throws UserException naming the file when it is missing, unreadable or too large
+     */
+    public static String text(Path file) {
         try {
             if (Files.size(file) > MAX_BYTES) {
                 throw new UserException(file + ": " + Files.size(file) + " bytes is too large for a search"
                         + " space (at most " + MAX_BYTES + ")");
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new UserException(file + ": no such file; give the search space's YAML file");
         } catch (IOException e) {
             throw new UserException(file + ": cannot read it: " + e.getMessage());
         }
+    }
+
+    /** The space {@code yaml} (read from {@code file}) describes; a mistake names the file. */
+    public static SearchSpace parse(Path file, String yaml) {
         try {
-            return parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            return parse(yaml);
         } catch (UserException e) {
             throw new UserException(file + ": " + e.getMessage());
         }
